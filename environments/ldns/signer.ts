@@ -1,0 +1,12 @@
+// ldns as a site signer: a fresh ECDSA P-256 KSK and ZSK, ldns-signzone, DS from ldns-key2ds.
+import { copyFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { ldnsSignZone } from "../../harness/world/ldns-signer.ts";
+
+export async function signZone(req: { zone: string; unsignedZoneFile: string; workDir: string }) {
+  const t0 = performance.now();
+  const file = basename(req.unsignedZoneFile);
+  copyFileSync(req.unsignedZoneFile, join(req.workDir, file));
+  const r = await ldnsSignZone(req.workDir, req.zone, file);
+  return { signedZoneFile: r.signedFile, ds: r.ds, dnskeys: [r.ksk], logFiles: [], seconds: (performance.now() - t0) / 1000 };
+}

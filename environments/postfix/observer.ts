@@ -1,0 +1,77 @@
+// Postfix observer: reads Postfix's own log (maillog_file) into observations.
+// Sender: "<QID>: to=<..>, relay=.., status=sent|deferred|bounced (reason)", and the TLS line
+// ("Verified|Trusted|Untrusted|Anonymous TLS connection established to ...") from the same smtp process.
+// Receiver: the cleanup line with the message-id, and whether its smtpd session had entered TLS.
+import type { MtaDeliveryLog, MtaObserver, ObservedTls } from "../../harness/observe/observation.ts";
+
+const PID = /postfix\/(\w+)\[(\d+)\]: (.*)$/;
+
+interface Line {
+  service: string;
+  pid: string;
+  text: string;
+  raw: string;
+}
+
+function parse(log: string): Line[] {
+  const out: Line[] = [];
+  for (const raw of log.split("\n")) {
+    const m = PID.exec(raw);
+    if (m) out.push({ service: m[1]!, pid: m[2]!, text: m[3]!, raw });
+  }
+  return out;
+}
+
+function tlsFromLine(text: string): ObservedTls | undefined {
+  const m = /^(Verified|Trusted|Untrusted|Anonymous) TLS connection established/.exec(text);
+  return m ? (m[1]!.toLowerCase() as ObservedTls) : undefined;
+}
+
+const VERIFY_FAILED = /certificate not (verified|trusted)|verification failed|TLSA .*(not|fail)/i;
+
+export function deliveryOf(log: string, queueId: string): MtaDeliveryLog | undefined {
+  const lines = parse(log);
+  const idx = lines.findIndex((l) => l.text.startsWith(`${queueId}: to=<`) && /status=(sent|deferred|bounced)/.test(l.text));
+  if (idx < 0) return undefined;
+  const final = lines[idx]!;
+  const status = /status=(sent|deferred|bounced)/.exec(final.text)![1] as MtaDeliveryLog["status"];
+  const reason = /status=\w+ \((.*)\)$/.exec(final.text)?.[1] ?? "";
+  const relay = /relay=([^,]+)/.exec(final.text)?.[1];
+  // The session's lines: same smtp process, back to the previous final status of that process.
+  const session: Line[] = [];
+  for (let i = idx - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.pid !== final.pid || l.service !== final.service) continue;
+    if (/status=(sent|deferred|bounced)/.test(l.text)) break;
+    session.unshift(l);
+  }
+  const tlsLine = [...session].reverse().find((l) => tlsFromLine(l.text));
+  let tls: ObservedTls = tlsLine ? tlsFromLine(tlsLine.text)! : status === "sent" ? "none" : "unknown";
+  if (status !== "sent" && (VERIFY_FAILED.test(reason) || session.some((l) => VERIFY_FAILED.test(l.text))))
+    tls = "verification-failed";
+  return { status, tls, reason, relay, lines: [...session.map((l) => l.raw), final.raw] };
+}
+
+export function receptionOf(log: string, messageId: string) {
+  const lines = parse(log);
+  const cleanup = lines.find((l) => l.service === "cleanup" && l.text.includes(`message-id=${messageId}`));
+  if (!cleanup) return { accepted: false, overTls: false, lines: [] };
+  const qid = cleanup.text.split(":")[0]!;
+  const client = lines.find((l) => l.service === "smtpd" && l.text.startsWith(`${qid}: client=`));
+  if (!client) return { accepted: true, overTls: false, lines: [cleanup.raw] };
+  const at = lines.indexOf(client);
+  let overTls = false;
+  for (let i = at - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.pid !== client.pid || l.service !== "smtpd") continue;
+    if (/TLS connection established from/.test(l.text)) {
+      overTls = true;
+      break;
+    }
+    if (/^connect from /.test(l.text)) break;
+  }
+  return { accepted: true, overTls, lines: [client.raw, cleanup.raw] };
+}
+
+const observer: MtaObserver = { deliveryOf, receptionOf };
+export default observer;

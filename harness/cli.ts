@@ -1,0 +1,40 @@
+// npm run nccoe -- <run|up|down|list|help>
+import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
+import { InputError, InputErrors } from "./load/input-error.ts";
+import { HELP, parseCli, UsageError } from "./cli/options.ts";
+import { commandDown, commandRun, commandUp } from "./cli/commands.ts";
+import { formatPlan } from "./cli/list.ts";
+import { loadAll } from "./cli/load-all.ts";
+
+const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+
+async function main(argv: string[]): Promise<number> {
+  const opts = parseCli(argv);
+  if (opts.command === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (opts.command === "down") return commandDown();
+  const loaded = loadAll(repoRoot, opts);
+  if (opts.command === "list" || opts.list) {
+    console.log(formatPlan(loaded.worlds));
+    return 0;
+  }
+  if (loaded.worlds.length === 0) {
+    console.error("nothing to run: no case matches the filters");
+    return 2;
+  }
+  if (opts.command === "up") return commandUp(repoRoot, loaded, opts);
+  return commandRun(repoRoot, loaded, opts);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`error: ${e.message}\n\n${HELP}`);
+    else if (e instanceof InputErrors || e instanceof InputError) console.error(`bad input:\n${e.message}`);
+    else console.error(`error: ${(e as Error).stack ?? e}`);
+    process.exit(e instanceof UsageError || e instanceof InputErrors || e instanceof InputError ? 2 : 1);
+  },
+);

@@ -1,0 +1,105 @@
+// The commands that touch the machine: run, up, down.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { removeStale, register, unregister, keptRuns } from "../driver/netns/registry.ts";
+import { newRunId } from "../driver/netns/names.ts";
+import { upNetnsWorld } from "../driver/netns/world.ts";
+import { installSignalTeardown, own, release } from "../os/teardown.ts";
+import { runPlan } from "../run/run-plan.ts";
+import { allAsExpected } from "../results/results.ts";
+import { consoleSummary } from "../../reports/console-summary.ts";
+import type { Loaded } from "./load-all.ts";
+import type { CliOptions } from "./options.ts";
+import { describeWorld } from "./describe-world.ts";
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw new Error("this command needs root (network namespaces and daemons): run it as root");
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+function prepareRunDir(repoRoot: string, runId: string, out?: string): string {
+  const runDir = out ? resolve(out) : join(repoRoot, "run", `${stamp()}-${runId}`);
+  mkdirSync(runDir, { recursive: true });
+  if (!out) {
+    const latest = join(repoRoot, "run", "latest");
+    rmSync(latest, { force: true });
+    symlinkSync(runDir, latest);
+  }
+  return runDir;
+}
+
+async function cleanBefore(): Promise<void> {
+  const removed = await removeStale({ includeKept: false });
+  if (removed.length > 0) console.error(`removed what earlier runs left behind: ${removed.map((r) => `run ${r}`).join(", ")}`);
+}
+
+export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOptions): Promise<number> {
+  requireRoot();
+  installSignalTeardown();
+  await cleanBefore();
+  const runId = newRunId();
+  const runDir = prepareRunDir(repoRoot, runId, opts.out);
+  register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
+  const t0 = performance.now();
+  try {
+    const cells = loaded.worlds.reduce((n, w) => n + w.cells.length, 0);
+    console.error(`run ${runId}: ${cells} cells in ${loaded.worlds.length} world(s); evidence in ${runDir}`);
+    const results = await runPlan(loaded.worlds, loaded.envs, {
+      runId,
+      runDir,
+      repoRoot,
+      profile: opts.profile,
+      weakenSender: opts.weakenSender,
+      imapPassword: randomBytes(9).toString("base64url"),
+      progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
+    });
+    console.log(consoleSummary(results));
+    console.log(`results: ${join(runDir, "results.json")}`);
+    return allAsExpected(results.cells) ? 0 : 1;
+  } finally {
+    unregister(runId);
+  }
+}
+
+export async function commandUp(repoRoot: string, loaded: Loaded, opts: CliOptions): Promise<number> {
+  requireRoot();
+  installSignalTeardown();
+  await cleanBefore();
+  if (loaded.worlds.length !== 1)
+    throw new Error(`up brings one world up; the filters select ${loaded.worlds.length} (use --sequence N)`);
+  const plan = loaded.worlds[0]!;
+  const runId = newRunId();
+  const runDir = prepareRunDir(repoRoot, runId, opts.out);
+  register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
+  const imapPassword = randomBytes(9).toString("base64url");
+  const world = own(
+    await upNetnsWorld(plan, loaded.envs, {
+      runId,
+      worldDir: join(runDir, "worlds", plan.id),
+      repoRoot,
+      smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
+      imapPassword,
+      progress: (line) => console.error(`  ${line}`),
+    }),
+  );
+  const summary = describeWorld(world, imapPassword);
+  // From here the world outlives this process: mark it kept so no later run removes it.
+  register({ runId, pid: process.pid, kept: true, runDir, started: new Date().toISOString(), summary });
+  release(world);
+  await world.mua?.[Symbol.asyncDispose]();
+  console.log(summary);
+  console.log(`\nThe world stays up. Remove it with: npm run nccoe -- down`);
+  return 0;
+}
+
+export async function commandDown(): Promise<number> {
+  requireRoot();
+  const kept = keptRuns();
+  const removed = await removeStale({ includeKept: true });
+  console.log(removed.length === 0 ? "nothing was running" : `removed ${removed.map((r) => `run ${r}${kept.some((k) => k.runId === r) ? " (kept by up)" : ""}`).join(", ")}`);
+  return 0;
+}

@@ -1,0 +1,34 @@
+// Load and check every input (scenarios and environments) before anything starts.
+import { join } from "node:path";
+import { loadEnvironments, type Implementation } from "../load/environments.ts";
+import { InputError } from "../load/input-error.ts";
+import { loadScenarioFiles } from "../load/scenarios.ts";
+import { planWorlds, type WorldPlan } from "../plan/plan.ts";
+import type { CliOptions } from "./options.ts";
+import { globMatcher } from "./options.ts";
+
+export interface Loaded {
+  envs: Map<string, Implementation>;
+  worlds: WorldPlan[];
+}
+
+export function loadAll(repoRoot: string, opts: Pick<CliOptions, "sequences" | "cases" | "profile">): Loaded {
+  const envs = loadEnvironments(join(repoRoot, "environments"));
+  const loaded = loadScenarioFiles(join(repoRoot, "scenarios"));
+  for (const { file, scenario } of loaded) {
+    for (const [site, roster] of Object.entries(scenario.roster)) {
+      for (const [role, name] of Object.entries(roster)) {
+        if (!name) continue;
+        const impl = envs.get(name);
+        if (!impl) throw new InputError(file, `roster.${site}.${role}`, `no implementation '${name}' (environments/${name}/manifest.yaml)`);
+        if (!impl.manifest.roles[role as keyof typeof impl.manifest.roles])
+          throw new InputError(file, `roster.${site}.${role}`, `'${name}' cannot fill the role '${role}' (see ${impl.file})`);
+      }
+    }
+  }
+  const scenarios = loaded
+    .map((l) => l.scenario)
+    .filter((s) => !opts.sequences || (s.sequence !== undefined && opts.sequences.includes(s.sequence)));
+  const worlds = planWorlds(scenarios, { profile: opts.profile, caseFilter: globMatcher(opts.cases) });
+  return { envs, worlds };
+}

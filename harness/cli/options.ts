@@ -1,0 +1,81 @@
+// Command-line parsing for `npm run nccoe -- <command> [options]`.
+import { parseArgs } from "node:util";
+import { PROFILES, type Profile } from "../schema/scenario.ts";
+
+export const HELP = `nccoe-harness: DANE, DNSSEC and STARTTLS between real mail and DNS servers (NIST SP 1800-6)
+
+usage: npm run nccoe -- <command> [options]
+
+commands:
+  run      bring the worlds up, run the cases, write results.json and evidence, tear down
+  up       bring one world up and leave it running; prints addresses, accounts and trust anchor
+  down     tear down every world left running by 'up' (and anything a killed run left)
+  list     print the plan, one cell a line, without bringing anything up (same as run --list)
+  help     this text
+
+options:
+  --sequence N[,N]   only these NCCoE sequences (e.g. 17)
+  --case GLOB        only cases whose id matches, e.g. 'seq17/*' (repeatable)
+  --profile P        expectation profile: ${PROFILES.join(", ")} (default rfc7672)
+  --list             with run: print the plan and exit
+  --out DIR          run folder (default run/<time>-<run id>; run/latest points at it)
+  --weaken-sender    developer check: render the sender with smtp_tls_security_level = may
+                     (opportunistic TLS, no DANE). The run must then go red.
+  -h, --help
+
+exit status: 0 when every outcome is as expected, 1 when any is not, 2 for bad input.
+`;
+
+export interface CliOptions {
+  command: "run" | "up" | "down" | "list" | "help";
+  sequences?: number[];
+  cases: string[];
+  profile: Profile;
+  list: boolean;
+  out?: string;
+  weakenSender: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseCli(argv: string[]): CliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      sequence: { type: "string" },
+      case: { type: "string", multiple: true },
+      profile: { type: "string", default: "rfc7672" },
+      list: { type: "boolean", default: false },
+      out: { type: "string" },
+      "weaken-sender": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const command = (values.help ? "help" : (positionals[0] ?? "help")) as CliOptions["command"];
+  if (!["run", "up", "down", "list", "help"].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+  if (!(PROFILES as readonly string[]).includes(values.profile!))
+    throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}, not '${values.profile}'`);
+  const sequences = values.sequence?.split(",").map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n)) throw new UsageError(`--sequence takes numbers like 17 or 13,17, not '${s}'`);
+    return n;
+  });
+  return {
+    command,
+    sequences,
+    cases: values.case ?? [],
+    profile: values.profile as Profile,
+    list: values.list!,
+    out: values.out,
+    weakenSender: values["weaken-sender"]!,
+  };
+}
+
+/** 'seq17/*' style globs: * matches within the id, nothing else is special. */
+export function globMatcher(globs: string[]): ((id: string) => boolean) | undefined {
+  if (globs.length === 0) return undefined;
+  const res = globs.map((g) => new RegExp(`^${g.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`));
+  return (id) => res.some((r) => r.test(id));
+}

@@ -1,0 +1,104 @@
+// A daemon started in a network namespace, with its output in a file (never an inherited pipe),
+// and stopped with a deadline: SIGTERM, then SIGKILL. A zombie counts as stopped.
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+
+export interface DaemonSpec {
+  name: string; // for messages, e.g. "remote/postfix mta-receiver"
+  ns: string;
+  argv: string[];
+  cwd: string;
+  outputFile: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function isGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
+export async function waitGone(pids: number[], ms: number): Promise<number[]> {
+  const until = Date.now() + ms;
+  let left = pids.filter((p) => !isGone(p));
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = left.filter((p) => !isGone(p));
+  }
+  return left;
+}
+
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+export class Daemon {
+  exitCode: number | null = null;
+  exited: Promise<void>;
+
+  private constructor(
+    readonly spec: DaemonSpec,
+    readonly pid: number,
+    exited: Promise<void>,
+  ) {
+    this.exited = exited;
+  }
+
+  static start(spec: DaemonSpec): Daemon {
+    const fd = openSync(spec.outputFile, "a");
+    try {
+      const child = spawn("ip", ["netns", "exec", spec.ns, ...spec.argv], {
+        cwd: spec.cwd,
+        env: spec.env ?? process.env,
+        stdio: ["ignore", fd, fd],
+        detached: true, // its own process group: Ctrl-C reaches the harness, which stops it in order
+      });
+      if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.argv[0]}`);
+      let daemon: Daemon;
+      const exited = new Promise<void>((resolve) =>
+        child.on("exit", (code, sig) => {
+          daemon.exitCode = code ?? (sig ? 128 : 1);
+          resolve();
+        }),
+      );
+      child.on("error", () => undefined);
+      child.unref();
+      daemon = new Daemon(spec, child.pid, exited);
+      return daemon;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  get running(): boolean {
+    return this.exitCode === null && !isGone(this.pid);
+  }
+
+  /** The tail of the daemon's own output, for error messages. */
+  outputTail(lines = 8): string {
+    try {
+      return readFileSync(this.spec.outputFile, "utf8").trim().split("\n").slice(-lines).join("\n");
+    } catch {
+      return "";
+    }
+  }
+
+  async stop(deadlineMs = 3000): Promise<void> {
+    if (!this.running) return;
+    signal(-this.pid, "SIGTERM");
+    signal(this.pid, "SIGTERM");
+    const left = await waitGone([this.pid], deadlineMs);
+    if (left.length > 0) {
+      signal(-this.pid, "SIGKILL");
+      signal(this.pid, "SIGKILL");
+      await waitGone([this.pid], 2000);
+    }
+  }
+}

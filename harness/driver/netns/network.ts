@@ -1,0 +1,82 @@
+// The world's network: one namespace per host, each joined by a veth pair to a bridge that lives
+// in its own hub namespace. Nothing is added to the machine's own network namespace.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { runOk, run } from "../../os/exec.ts";
+import { WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
+import { waitGone } from "../daemon.ts";
+import { hubVethName, nsName } from "./names.ts";
+
+export interface HostNet {
+  host: string; // short name, e.g. "lab"
+  addresses: string[];
+  resolver?: string; // written to /etc/netns/<ns>/resolv.conf with "options trust-ad"
+}
+
+export interface Network {
+  runId: string;
+  hubNs: string;
+  nsOf: Map<string, string>;
+  hosts: HostNet[];
+}
+
+const ip = (...args: string[]) => runOk(["ip", ...args]);
+
+export async function createNetwork(runId: string, hosts: HostNet[]): Promise<Network> {
+  const hubNs = nsName(runId, "hub");
+  const net: Network = { runId, hubNs, nsOf: new Map(), hosts };
+  await ip("netns", "add", hubNs);
+  await ip("-n", hubNs, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
+  // The bridge carries IPv4 only; IPv6 would add router-solicitation noise to captures.
+  await runOk(["ip", "netns", "exec", hubNs, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
+  await ip("-n", hubNs, "link", "set", "br0", "up");
+  await ip("-n", hubNs, "link", "set", "lo", "up");
+  await Promise.all(
+    hosts.map(async (h, i) => {
+      const ns = nsName(runId, h.host);
+      net.nsOf.set(h.host, ns);
+      await ip("netns", "add", ns);
+      await runOk(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
+      const hubSide = hubVethName(runId, i);
+      await ip("link", "add", hubSide, "netns", hubNs, "type", "veth", "peer", "name", "eth0", "netns", ns);
+      await ip("-n", hubNs, "link", "set", hubSide, "master", "br0", "up");
+      await ip("-n", ns, "link", "set", "lo", "up");
+      for (const a of h.addresses) await ip("-n", ns, "addr", "add", `${a}/${WORLD_PREFIX_LEN}`, "dev", "eth0");
+      await ip("-n", ns, "link", "set", "eth0", "up");
+      writeNetnsEtc(ns, h.resolver);
+    }),
+  );
+  return net;
+}
+
+/** `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc: each host resolves through its own resolver. */
+function writeNetnsEtc(ns: string, resolver?: string): void {
+  const dir = `/etc/netns/${ns}`;
+  mkdirSync(dir, { recursive: true });
+  // glibc strips the AD bit unless trust-ad is set, and then no MTA ever does DANE.
+  const lines = resolver ? [`nameserver ${resolver}`, "options trust-ad edns0 timeout:2 attempts:2"] : [];
+  writeFileSync(`${dir}/resolv.conf`, lines.join("\n") + "\n");
+  writeFileSync(`${dir}/hosts`, "127.0.0.1 localhost\n");
+}
+
+export async function listNamespaces(): Promise<string[]> {
+  const r = await run(["ip", "netns", "list"]);
+  return r.stdout
+    .split("\n")
+    .map((l) => l.split(" ")[0]!)
+    .filter(Boolean);
+}
+
+/** Kill every process left in a namespace, then delete it and its /etc/netns folder. */
+export async function removeNamespace(ns: string): Promise<void> {
+  const pids = (await run(["ip", "netns", "pids", ns])).stdout.split("\n").filter(Boolean).map(Number);
+  for (const p of pids) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+  await waitGone(pids, 3000);
+  await run(["ip", "netns", "delete", ns]);
+  rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
+}

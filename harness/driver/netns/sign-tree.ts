@@ -1,0 +1,67 @@
+// Sign the world's DNS tree bottom-up, as real operators would: each site's own signer signs its
+// zone; the root operator (ldns) then signs "test." with the sites' DS, and "." with the DS of "test.".
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Implementation } from "../../load/environments.ts";
+import type { WorldPlan } from "../../plan/plan.ts";
+import { signedZoneFile } from "../../world/instances.ts";
+import { ldnsSignZone } from "../../world/ldns-signer.ts";
+import { rootZone, tldZone } from "../../world/zones.ts";
+
+export interface SignResult {
+  signedZoneFile: string;
+  ds: string[];
+  logFiles?: string[];
+}
+type SignZone = (req: { zone: string; unsignedZoneFile: string; workDir: string }) => Promise<SignResult>;
+
+async function signerOf(impl: Implementation): Promise<SignZone> {
+  const mod = impl.manifest.roles.signer?.module;
+  if (!mod) throw new Error(`${impl.file}: roles.signer.module is required to sign zones`);
+  const loaded = (await import(pathToFileURL(join(impl.dir, mod)).href)) as { signZone?: SignZone };
+  if (typeof loaded.signZone !== "function") throw new Error(`${impl.file}: ${mod} does not export signZone()`);
+  return loaded.signZone;
+}
+
+export interface SignedTree {
+  trustAnchor: string[]; // DS of the root KSK
+  rootKsk: string;
+  signerLogs: string[];
+}
+
+export async function signTree(
+  w: WorldPlan,
+  envs: Map<string, Implementation>,
+  unsigned: { lab: string; remote: string },
+  zonesDir: string,
+  serial: number,
+): Promise<SignedTree> {
+  mkdirSync(zonesDir, { recursive: true });
+  const sites = [
+    { site: w.lab, text: unsigned.lab },
+    { site: w.remote, text: unsigned.remote },
+  ];
+  const signed = await Promise.all(
+    sites.map(async ({ site, text }) => {
+      const impl = envs.get(site.roster.signer);
+      if (!impl) throw new Error(`no environment '${site.roster.signer}' for the ${site.name} signer`);
+      const workDir = join(zonesDir, `${site.name}-signer`);
+      mkdirSync(workDir, { recursive: true });
+      const unsignedZoneFile = join(zonesDir, `${site.zone}.zone`);
+      writeFileSync(unsignedZoneFile, text);
+      const r = await (await signerOf(impl))({ zone: site.zone, unsignedZoneFile, workDir });
+      copyFileSync(r.signedZoneFile, signedZoneFile({ zonesDir }, site.zone));
+      return r;
+    }),
+  );
+  const opDir = join(zonesDir, "root-operator");
+  mkdirSync(opDir, { recursive: true });
+  writeFileSync(join(opDir, "test.zone"), tldZone(w, signed.flatMap((s) => s.ds), serial));
+  const tld = await ldnsSignZone(opDir, "test", "test.zone");
+  copyFileSync(tld.signedFile, signedZoneFile({ zonesDir }, "test"));
+  writeFileSync(join(opDir, "root.zone"), rootZone(w, tld.ds, serial));
+  const root = await ldnsSignZone(opDir, ".", "root.zone");
+  copyFileSync(root.signedFile, signedZoneFile({ zonesDir }, "."));
+  return { trustAnchor: root.ds, rootKsk: root.ksk, signerLogs: signed.flatMap((s) => s.logFiles ?? []) };
+}

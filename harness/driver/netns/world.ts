@@ -1,0 +1,178 @@
+// The netns driver: up(plan) -> StartedWorld. Real daemons, one network namespace per host.
+// Bring-up failure, success and Ctrl-C all end in the same teardown.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Implementation } from "../../load/environments.ts";
+import type { WorldPlan } from "../../plan/plan.ts";
+import { run, type ExecResult } from "../../os/exec.ts";
+import { START_ORDER, worldInstances, type HostName, type Instance } from "../../world/instances.ts";
+import { makeReceiverPki, tlsaByCell, unsignedSiteZones, type WorldPki } from "../../world/world-files.ts";
+import type { TlsaRdata } from "../../world/tlsa.ts";
+import { MuaClient } from "../../mua/client.ts";
+import { Daemon } from "../daemon.ts";
+import { dig, waitFor } from "../probes.ts";
+import { createNetwork, removeNamespace, type Network } from "./network.ts";
+import { REGISTRY_DIR } from "./registry.ts";
+import { signTree, type SignedTree } from "./sign-tree.ts";
+import { startInstance, writeInstance } from "./start-instance.ts";
+
+export interface UpOptions {
+  runId: string;
+  worldDir: string;
+  repoRoot: string;
+  smtpTlsSecurityLevel: string;
+  imapPassword: string;
+  progress?: (line: string) => void;
+}
+
+export interface Timings {
+  namespaces: number;
+  signed: number;
+  dnsAnswering: number;
+  validatedTlsa: number;
+  mtasReady: number;
+  total: number;
+}
+
+export class StartedWorld implements AsyncDisposable {
+  readonly daemons: Daemon[] = [];
+  mua?: MuaClient;
+  network?: Network;
+  tree?: SignedTree;
+  pki?: WorldPki;
+  tlsa = new Map<string, TlsaRdata[]>();
+  timings: Partial<Timings> = {};
+  private disposed = false;
+
+  constructor(
+    readonly plan: WorldPlan,
+    readonly instances: Instance[],
+    readonly opts: UpOptions,
+  ) {}
+
+  nsOf(host: HostName): string {
+    const ns = this.network?.nsOf.get(host);
+    if (!ns) throw new Error(`no namespace for host '${host}'`);
+    return ns;
+  }
+
+  exec(host: HostName, argv: string[]): Promise<ExecResult> {
+    return run(["ip", "netns", "exec", this.nsOf(host), ...argv]);
+  }
+
+  instance(host: HostName, role: Instance["role"]): Instance {
+    const i = this.instances.find((x) => x.host === host && x.role === role);
+    if (!i) throw new Error(`no ${role} at ${host}`);
+    return i;
+  }
+
+  daemonOf(inst: Instance): Daemon | undefined {
+    return this.daemons.find((d) => d.spec.name === inst.key);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.mua?.[Symbol.asyncDispose]();
+    // Reverse start order: clients and MTAs first, DNS last.
+    for (const d of [...this.daemons].reverse()) await d.stop();
+    if (this.network) {
+      for (const ns of this.network.nsOf.values()) await removeNamespace(ns);
+      await removeNamespace(this.network.hubNs);
+    }
+    rmSync(join(REGISTRY_DIR, this.opts.runId, this.plan.id), { recursive: true, force: true });
+  }
+}
+
+const since = (t0: number) => (performance.now() - t0) / 1000;
+
+export async function upNetnsWorld(
+  plan: WorldPlan,
+  envs: Map<string, Implementation>,
+  opts: UpOptions,
+): Promise<StartedWorld> {
+  const t0 = performance.now();
+  const say = opts.progress ?? (() => undefined);
+  const dir = opts.worldDir;
+  const zonesDir = join(dir, "zones");
+  mkdirSync(zonesDir, { recursive: true });
+  const serial = Math.floor(Date.now() / 1000);
+  const pki = makeReceiverPki(plan, join(dir, "pki"));
+  const paths = {
+    repoRoot: opts.repoRoot,
+    worldDir: dir,
+    socketsDir: join(REGISTRY_DIR, opts.runId, plan.id),
+    zonesDir,
+    trustAnchorFile: join(dir, "trust-anchor.ds"),
+    rootHintsFile: join(dir, "root.hints"),
+    tlsCert: pki.certFile,
+    tlsKey: pki.keyFile,
+    imapPassword: opts.imapPassword,
+    smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
+  };
+  const instances = worldInstances(plan, paths);
+  const world = new StartedWorld(plan, instances, opts);
+  world.pki = pki;
+  try {
+    world.tlsa = tlsaByCell(plan, pki.certPem);
+    say(`${plan.id}: creating namespaces`);
+    world.network = await createNetwork(opts.runId, [
+      { host: "root", addresses: [plan.rootServerIp] },
+      { host: "lab", addresses: [plan.lab.resolverIp, plan.lab.authorityIp, plan.lab.mtaIp], resolver: plan.lab.resolverIp },
+      {
+        host: "remote",
+        addresses: [plan.remote.resolverIp, plan.remote.authorityIp, plan.remote.mtaIp],
+        resolver: plan.remote.resolverIp,
+      },
+      { host: "mua", addresses: [plan.muaIp], resolver: plan.lab.resolverIp },
+    ]);
+    world.timings.namespaces = since(t0);
+    say(`${plan.id}: signing zones`);
+    world.tree = await signTree(plan, envs, unsignedSiteZones(plan, world.tlsa, serial), zonesDir, serial);
+    writeFileSync(paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
+    writeFileSync(paths.rootHintsFile, `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`);
+    world.timings.signed = since(t0);
+    for (const inst of instances) writeInstance(implOf(envs, inst), inst);
+    for (const layer of START_ORDER) {
+      const batch = instances.filter((i) => layer.includes(i.role));
+      if (batch.length === 0) continue;
+      say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
+      const started = await Promise.allSettled(
+        batch.map((i) => startInstance(implOf(envs, i), i, world.nsOf(i.host), opts.repoRoot)),
+      );
+      for (const s of started) if (s.status === "fulfilled" && s.value) world.daemons.push(s.value);
+      const failed = started.find((s) => s.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      if (layer.includes("authority")) world.timings.dnsAnswering = since(t0);
+      if (layer.includes("resolver")) {
+        await waitValidatedTlsa(world);
+        world.timings.validatedTlsa = since(t0);
+      }
+      if (layer.includes("mta-sender")) world.timings.mtasReady = since(t0);
+    }
+    const muaInst = instances.find((i) => i.role === "mua");
+    if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
+    world.timings.total = since(t0);
+    return world;
+  } catch (e) {
+    await world[Symbol.asyncDispose]();
+    throw e;
+  }
+}
+
+function implOf(envs: Map<string, Implementation>, inst: Instance): Implementation {
+  const impl = envs.get(inst.impl);
+  if (!impl) throw new Error(`no environments/${inst.impl}/manifest.yaml for ${inst.key}`);
+  return impl;
+}
+
+/** The lab resolver must validate a TLSA of the world (AD=1) before any mail is sent. */
+async function waitValidatedTlsa(world: StartedWorld): Promise<void> {
+  const cell = world.plan.cells.find((c) => !c.case.tlsa.some((t) => t.fault));
+  if (!cell) return;
+  const name = `_25._tcp.${cell.mxHost}`;
+  await waitFor(`lab resolver validating ${name} TLSA (AD=1)`, async () => {
+    const a = await dig(world.nsOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
+    return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
+  });
+}

@@ -1,0 +1,56 @@
+// The judge: expectation x observation -> outcome, with the reason in words. Pure.
+import type { Acceptable, Expectation } from "../schema/scenario.ts";
+import { describeObservation, type Observation } from "../observe/observation.ts";
+
+export const OUTCOMES = ["pass", "fail", "unsupported", "skipped", "error"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface Verdict {
+  outcome: Outcome;
+  reason: string;
+  /** Which acceptable observation matched, when one did. */
+  matched?: Acceptable;
+}
+
+/** What the runner hands the judge: an observation, or why there is none. */
+export type Evidence =
+  | { kind: "observed"; observation: Observation }
+  | { kind: "error"; message: string }
+  | { kind: "unsupported"; message: string }
+  | { kind: "skipped"; message: string };
+
+export function describeAcceptable(a: Acceptable): string {
+  const parts: string[] = [a.delivery];
+  if (a.tls) parts.push(`TLS ${a.tls.join(" or ")}`);
+  if (a.cleartext !== undefined) parts.push(a.cleartext ? "cleartext" : "no cleartext");
+  return parts.join(", ");
+}
+
+export function describeExpectation(e: Expectation): string {
+  return e.accept.map(describeAcceptable).join("; or ");
+}
+
+function matches(a: Acceptable, o: Observation): boolean {
+  if (a.delivery !== o.delivery) return false;
+  if (a.tls && !a.tls.includes(o.tls as never)) return false;
+  if (a.cleartext !== undefined && a.cleartext !== o.cleartext) return false;
+  return true;
+}
+
+export function judge(expectation: Expectation, evidence: Evidence): Verdict {
+  if (evidence.kind === "error") return { outcome: "error", reason: evidence.message };
+  if (evidence.kind === "unsupported") return { outcome: "unsupported", reason: evidence.message };
+  if (evidence.kind === "skipped") return { outcome: "skipped", reason: evidence.message };
+  const o = evidence.observation;
+  const seen = describeObservation(o);
+  if (o.delivery === "unknown") return { outcome: "error", reason: `no final outcome was observed: ${seen}` };
+  const needed = expectation.accept.filter((a) => a.cleartext !== undefined || a.tls);
+  if (o.cleartext === "unknown" && needed.some((a) => a.cleartext !== undefined))
+    return { outcome: "error", reason: `whether the message crossed in cleartext could not be observed: ${seen}` };
+  const hit = expectation.accept.find((a) => matches(a, o));
+  if (hit) return { outcome: "pass", reason: `observed ${seen}; acceptable under ${expectation.rule}`, matched: hit };
+  return {
+    outcome: "fail",
+    reason: `expected ${describeExpectation(expectation)}; observed ${seen} (rule: ${expectation.rule})`,
+  };
+}

@@ -1,0 +1,41 @@
+// The wire protocol between the harness and its mail-client agent: one JSON object a line
+// over a Unix socket. The agent runs inside the client's network namespace, so all mail
+// traffic stays in the world; the socket is a file, which needs no network.
+export interface SubmitRequest {
+  op: "submit";
+  host: string;
+  port: number;
+  from: string;
+  to: string;
+  subject: string;
+  messageId: string;
+  text: string;
+}
+export interface SubmitReply {
+  response: string; // the MTA's final reply to DATA, e.g. "250 2.0.0 Ok: queued as 4Q1ABC"
+  accepted: string[];
+  rejected: string[];
+}
+
+export interface FetchRequest {
+  op: "fetch";
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  messageId: string;
+}
+export interface FetchReply {
+  found: boolean;
+  source?: string; // the message as delivered, when found
+  mailboxSize: number;
+}
+
+export type AgentRequest = SubmitRequest | FetchRequest;
+export type AgentEnvelope = { id: number; request: AgentRequest };
+export type AgentAnswer = { id: number; ok: true; reply: unknown } | { id: number; ok: false; error: string };
+
+/** Postfix answers DATA with "queued as <ID>": the id links the submission to the MTA's log lines. */
+export function queueIdFrom(response: string): string | undefined {
+  return /queued as ([0-9A-Za-z]+)/.exec(response)?.[1];
+}

@@ -1,0 +1,38 @@
+// What really happened to one message, read from real artefacts (logs, mailbox, capture).
+// This vocabulary is separate from the expectation's: "unknown" exists only here.
+import type { TlsState } from "../schema/scenario.ts";
+
+export type ObservedTls = TlsState | "unknown";
+
+/** What an MTA observer reads from the sender's log for one queued message. */
+export interface MtaDeliveryLog {
+  status: "sent" | "deferred" | "bounced";
+  tls: ObservedTls;
+  reason: string; // the MTA's own words, e.g. "Server certificate not verified"
+  relay?: string;
+  lines: string[]; // the log lines this rests on
+}
+
+/** The module an implementation may ship as `observer:` in its manifest. */
+export interface MtaObserver {
+  /** undefined while the message has no final status for this attempt yet. */
+  deliveryOf(log: string, queueId: string): MtaDeliveryLog | undefined;
+  /** What the receiving MTA logged for a message: accepted at all, and over TLS? */
+  receptionOf?(log: string, messageId: string): { accepted: boolean; overTls: boolean; lines: string[] };
+}
+
+export interface Observation {
+  delivery: "delivered" | "withheld" | "unknown";
+  tls: ObservedTls;
+  cleartext: boolean | "unknown";
+  queueId?: string;
+  senderStatus?: MtaDeliveryLog["status"];
+  reason: string;
+  inMailbox: boolean;
+  evidence: string[];
+}
+
+export function describeObservation(o: Observation): string {
+  const clear = o.cleartext === "unknown" ? "cleartext unknown" : o.cleartext ? "sent in CLEARTEXT" : "no cleartext";
+  return `${o.delivery}, TLS ${o.tls}, ${clear}${o.reason ? ` (${o.reason})` : ""}`;
+}

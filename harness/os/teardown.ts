@@ -1,0 +1,43 @@
+// Teardown on Ctrl-C and SIGTERM: every live resource registers here, and a signal disposes
+// them all (newest first) before the process exits. Success and failure paths dispose them too.
+const live = new Set<AsyncDisposable>();
+let installed = false;
+let stopping = false;
+
+export function own<T extends AsyncDisposable>(resource: T): T {
+  live.add(resource);
+  return resource;
+}
+
+export function release(resource: AsyncDisposable): void {
+  live.delete(resource);
+}
+
+export async function disposeAll(): Promise<void> {
+  for (const r of [...live].reverse()) {
+    live.delete(r);
+    try {
+      await r[Symbol.asyncDispose]();
+    } catch (e) {
+      console.error(`teardown: ${(e as Error).message}`);
+    }
+  }
+}
+
+export function installSignalTeardown(log: (line: string) => void = console.error): void {
+  if (installed) return;
+  installed = true;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${sig}: tearing down (${live.size} live resource${live.size === 1 ? "" : "s"})...`);
+    disposeAll().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+}
+
+export function isStopping(): boolean {
+  return stopping;
+}

@@ -1,0 +1,61 @@
+// results.json: the versioned record reporters read. One record per cell.
+import type { Acceptable, Expectation, Profile } from "../schema/scenario.ts";
+import type { Observation } from "../observe/observation.ts";
+import type { Outcome } from "../judge/judge.ts";
+
+export const RESULTS_SCHEMA = "nccoe-harness/results@1";
+
+export interface RoleFill {
+  implementation: string;
+  title: string;
+  version: string;
+  standInFor?: string;
+}
+
+export interface CellResult {
+  id: string;
+  scenario: string;
+  sequence?: number;
+  world: string;
+  profile: Profile;
+  roster: { lab: Record<string, RoleFill>; remote: Record<string, RoleFill> };
+  expected: Expectation;
+  observed?: Observation;
+  matched?: Acceptable;
+  outcome: Outcome;
+  reason: string;
+  durationSeconds: number;
+  refs: { rfc: string[]; nist: number[] };
+  evidence: string; // folder, relative to the run folder
+}
+
+export interface WorldResult {
+  id: string;
+  scenarios: string[];
+  bringUpSeconds: Record<string, number>;
+  error?: string;
+}
+
+export interface Results {
+  schema: typeof RESULTS_SCHEMA;
+  runId: string;
+  driver: "netns";
+  profile: Profile;
+  started: string;
+  finished: string;
+  options: { weakenedSender: boolean };
+  worlds: WorldResult[];
+  cells: CellResult[];
+  peakRssMiB: number;
+}
+
+export function counts(cells: CellResult[]): Record<Outcome, number> {
+  const c: Record<Outcome, number> = { pass: 0, fail: 0, unsupported: 0, skipped: 0, error: 0 };
+  for (const r of cells) c[r.outcome]++;
+  return c;
+}
+
+/** A run is as expected when every cell passed (unsupported and skipped carry their reasons). */
+export function allAsExpected(cells: CellResult[]): boolean {
+  return cells.every((c) => c.outcome === "pass" || c.outcome === "unsupported" || c.outcome === "skipped");
+}

@@ -1,0 +1,51 @@
+// TLSA (RFC 6698) certificate association data, computed from a real certificate.
+// The same RDATA format serves SMIMEA (RFC 8162).
+import { createHash, X509Certificate } from "node:crypto";
+import type { TlsaSpec } from "../schema/scenario.ts";
+
+/** Selector 0: the whole certificate (DER). Selector 1: its SubjectPublicKeyInfo (DER). */
+export function selectedBytes(certPem: string, selector: number): Buffer {
+  const x = new X509Certificate(certPem);
+  if (selector === 0) return Buffer.from(x.raw);
+  if (selector === 1) return Buffer.from(x.publicKey.export({ type: "spki", format: "der" }));
+  throw new Error(`TLSA selector ${selector} has no defined meaning`);
+}
+
+/** Matching type 0: exact, 1: SHA-256, 2: SHA-512. */
+export function matchData(bytes: Buffer, matching: number): Buffer {
+  if (matching === 0) return bytes;
+  if (matching === 1) return createHash("sha256").update(bytes).digest();
+  if (matching === 2) return createHash("sha512").update(bytes).digest();
+  throw new Error(`TLSA matching type ${matching} has no defined meaning`);
+}
+
+export interface TlsaRdata {
+  usage: number;
+  selector: number;
+  matching: number;
+  data: string; // hex, upper case
+}
+
+/** Flip every bit of the last octet: same length, certainly matches nothing. */
+export function corrupt(hex: string): string {
+  const last = parseInt(hex.slice(-2), 16) ^ 0xff;
+  return hex.slice(0, -2) + last.toString(16).padStart(2, "0").toUpperCase();
+}
+
+export function tlsaFor(certPem: string, spec: TlsaSpec): TlsaRdata {
+  const data = matchData(selectedBytes(certPem, spec.selector), spec.matching).toString("hex").toUpperCase();
+  return {
+    usage: spec.usage,
+    selector: spec.selector,
+    matching: spec.matching,
+    data: spec.fault === "wrong-digest" ? corrupt(data) : data,
+  };
+}
+
+export function tlsaPresentation(owner: string, r: TlsaRdata, ttl = 300): string {
+  return `${owner}. ${ttl} IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`;
+}
+
+export function tlsaOwner(host: string, port = 25, proto = "tcp"): string {
+  return `_${port}._${proto}.${host}`;
+}
