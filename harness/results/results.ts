@@ -33,6 +33,8 @@ export interface WorldResult {
   id: string;
   scenarios: string[];
   bringUpSeconds: Record<string, number>;
+  /** The cleartext canary proves the capture could see a leak. */
+  capture?: { canaryToken: string; canarySeen: boolean; packets: number; bytes: number; error?: string };
   error?: string;
 }
 

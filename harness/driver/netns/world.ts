@@ -10,7 +10,8 @@ import { makeReceiverPki, tlsaByCell, unsignedSiteZones, type WorldPki } from ".
 import type { TlsaRdata } from "../../world/tlsa.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
-import { dig, waitFor } from "../probes.ts";
+import { dig, fileContains, waitFor } from "../probes.ts";
+import { smtpHopFilter } from "../../observe/capture.ts";
 import { createNetwork, removeNamespace, type Network } from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
 import { signTree, type SignedTree } from "./sign-tree.ts";
@@ -41,6 +42,7 @@ export class StartedWorld implements AsyncDisposable {
   tree?: SignedTree;
   pki?: WorldPki;
   tlsa = new Map<string, TlsaRdata[]>();
+  capture?: { daemon: Daemon; file: string };
   timings: Partial<Timings> = {};
   private disposed = false;
 
@@ -127,6 +129,8 @@ export async function upNetnsWorld(
       { host: "mua", addresses: [plan.muaIp], resolver: plan.lab.resolverIp },
     ]);
     world.timings.namespaces = since(t0);
+    world.capture = await startCapture(world.network.hubNs, plan.remote.mtaIp, dir, opts.repoRoot);
+    world.daemons.push(world.capture.daemon);
     say(`${plan.id}: signing zones`);
     world.tree = await signTree(plan, envs, unsignedSiteZones(plan, world.tlsa, serial), zonesDir, serial);
     writeFileSync(paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
@@ -164,6 +168,23 @@ function implOf(envs: Map<string, Implementation>, inst: Instance): Implementati
   const impl = envs.get(inst.impl);
   if (!impl) throw new Error(`no environments/${inst.impl}/manifest.yaml for ${inst.key}`);
   return impl;
+}
+
+/** tcpdump on every bridge port (a bridge device itself does not see forwarded frames), in the hub namespace; it keeps root so it can write into the run folder. */
+async function startCapture(hubNs: string, receiverIp: string, dir: string, cwd: string) {
+  const file = join(dir, "smtp-hop.pcap");
+  const log = join(dir, "tcpdump.log");
+  const daemon = Daemon.start({
+    name: "hub/tcpdump",
+    ns: hubNs,
+    argv: ["tcpdump", "-i", "any", "-n", "-U", "--immediate-mode", "-Z", "root", "-w", file, smtpHopFilter(receiverIp)],
+    cwd,
+    outputFile: log,
+  });
+  await waitFor("tcpdump listening on the bridge ports", () => fileContains(log, "listening on any"), {
+    alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
+  });
+  return { daemon, file };
 }
 
 /** The lab resolver must validate a TLSA of the world (AD=1) before any mail is sent. */
