@@ -1,0 +1,52 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { selfSignedCertificate } from "./pki.ts";
+import { corrupt, tlsaFor, tlsaOwner, tlsaPresentation } from "./tlsa.ts";
+
+const { certPem } = selfSignedCertificate({ commonName: "mx.example.test", dnsNames: ["mx.example.test"] });
+
+/** The reference pipeline: openssl x509 -pubkey | openssl pkey -pubin -outform DER | sha256sum */
+function opensslSpkiSha256(pem: string): string {
+  const pub = execFileSync("openssl", ["x509", "-pubkey", "-noout"], { input: pem });
+  const der = execFileSync("openssl", ["pkey", "-pubin", "-outform", "DER"], { input: pub });
+  return createHash("sha256").update(der).digest("hex").toUpperCase();
+}
+
+function opensslCertDer(pem: string): Buffer {
+  return execFileSync("openssl", ["x509", "-outform", "DER"], { input: pem });
+}
+
+describe("TLSA association data", () => {
+  it("3 1 1 is the SHA-256 of the SubjectPublicKeyInfo, as openssl computes it", () => {
+    expect(tlsaFor(certPem, { usage: 3, selector: 1, matching: 1 }).data).toBe(opensslSpkiSha256(certPem));
+  });
+
+  it("3 0 1 and 3 0 2 hash the whole DER certificate", () => {
+    const der = opensslCertDer(certPem);
+    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 1 }).data).toBe(createHash("sha256").update(der).digest("hex").toUpperCase());
+    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 2 }).data).toBe(createHash("sha512").update(der).digest("hex").toUpperCase());
+  });
+
+  it("3 0 0 is the certificate itself", () => {
+    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 0 }).data).toBe(opensslCertDer(certPem).toString("hex").toUpperCase());
+  });
+
+  it("a wrong-digest fault keeps the length and changes the data", () => {
+    const good = tlsaFor(certPem, { usage: 3, selector: 1, matching: 1 });
+    const bad = tlsaFor(certPem, { usage: 3, selector: 1, matching: 1, fault: "wrong-digest" });
+    expect(bad.data).toHaveLength(good.data.length);
+    expect(bad.data).not.toBe(good.data);
+    expect(corrupt(corrupt(good.data))).toBe(good.data);
+  });
+
+  it("refuses selectors and matching types with no defined meaning", () => {
+    expect(() => tlsaFor(certPem, { usage: 3, selector: 7, matching: 1 })).toThrow(/selector 7/);
+    expect(() => tlsaFor(certPem, { usage: 3, selector: 1, matching: 9 })).toThrow(/matching type 9/);
+  });
+
+  it("names the record _25._tcp.<host>", () => {
+    const r = tlsaFor(certPem, { usage: 3, selector: 1, matching: 1 });
+    expect(tlsaPresentation(tlsaOwner("mx.a.test"), r)).toMatch(/^_25\._tcp\.mx\.a\.test\. 300 IN TLSA 3 1 1 [0-9A-F]{64}$/);
+  });
+});
