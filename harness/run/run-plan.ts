@@ -1,0 +1,152 @@
+// Run a plan: bring each world up once, run its cells concurrently, keep the evidence, tear down.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Implementation } from "../load/environments.ts";
+import type { CellPlan, WorldPlan } from "../plan/plan.ts";
+import type { Profile } from "../schema/scenario.ts";
+import { upNetnsWorld, type StartedWorld } from "../driver/netns/world.ts";
+import { own, release } from "../os/teardown.ts";
+import { captureServedRecords, evidenceDirOf, writeCellEvidence } from "../results/evidence.ts";
+import { RESULTS_SCHEMA, type CellResult, type Results, type RoleFill, type WorldResult } from "../results/results.ts";
+import { versionOf } from "../results/versions.ts";
+import { runCell, type CellRun } from "./run-cell.ts";
+import { sendCanary, settleFromCapture } from "./capture-check.ts";
+
+export interface RunOptions {
+  runId: string;
+  runDir: string;
+  repoRoot: string;
+  profile: Profile;
+  weakenSender: boolean;
+  imapPassword: string;
+  progress: (line: string) => void;
+}
+
+async function rosterOf(w: WorldPlan, envs: Map<string, Implementation>, cwd: string) {
+  const fill = async (roster: Record<string, string | undefined>) => {
+    const out: Record<string, RoleFill> = {};
+    for (const [role, name] of Object.entries(roster)) {
+      if (!name) continue;
+      const impl = envs.get(name);
+      if (!impl) throw new Error(`the roster names '${name}' for ${role}, but environments/${name}/ does not exist`);
+      out[role] = {
+        implementation: name,
+        title: impl.manifest.title,
+        version: await versionOf(impl, cwd),
+        ...(impl.manifest.standInFor ? { standInFor: impl.manifest.standInFor } : {}),
+      };
+    }
+    return out;
+  };
+  return { lab: await fill(w.lab.roster), remote: await fill(w.remote.roster) };
+}
+
+function cellResult(
+  w: WorldPlan,
+  roster: CellResult["roster"],
+  run: CellRun | { cell: CellPlan; outcome: "error"; reason: string },
+  runDir: string,
+): CellResult {
+  const c = run.cell;
+  const base = {
+    id: c.id,
+    scenario: c.scenarioId,
+    sequence: c.sequence,
+    world: w.id,
+    profile: c.profile,
+    roster,
+    expected: c.expectation,
+    refs: c.case.refs,
+    evidence: evidenceDirOf(runDir, c.id).rel,
+  };
+  if ("outcome" in run) return { ...base, outcome: "error", reason: run.reason, durationSeconds: 0 };
+  return {
+    ...base,
+    observed: run.evidence.kind === "observed" ? run.evidence.observation : undefined,
+    matched: run.verdict.matched,
+    outcome: run.verdict.outcome,
+    reason: run.verdict.reason,
+    durationSeconds: Number(run.seconds.toFixed(3)),
+  };
+}
+
+export async function runWorld(
+  w: WorldPlan,
+  envs: Map<string, Implementation>,
+  opts: RunOptions,
+): Promise<{ world: WorldResult; cells: CellResult[] }> {
+  const roster = await rosterOf(w, envs, opts.repoRoot);
+  let started: StartedWorld | undefined;
+  try {
+    started = own(
+      await upNetnsWorld(w, envs, {
+        runId: opts.runId,
+        worldDir: join(opts.runDir, "worlds", w.id),
+        repoRoot: opts.repoRoot,
+        smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
+        imapPassword: opts.imapPassword,
+        progress: opts.progress,
+      }),
+    );
+  } catch (e) {
+    const reason = `world ${w.id} did not come up: ${(e as Error).message}`;
+    opts.progress(reason);
+    return {
+      world: { id: w.id, scenarios: w.scenarioIds, bringUpSeconds: {}, error: reason },
+      cells: w.cells.map((cell) => cellResult(w, roster, { cell, outcome: "error", reason }, opts.runDir)),
+    };
+  }
+  try {
+    opts.progress(`${w.id}: up in ${started.timings.total?.toFixed(2)} s; running ${w.cells.length} cells`);
+    let done = 0;
+    const runs = await Promise.all(
+      w.cells.map(async (cell) => {
+        const r = await runCell(started!, envs, cell, opts.imapPassword);
+        done++;
+        opts.progress(`[${done}/${w.cells.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
+        await captureServedRecords(started!, r, evidenceDirOf(opts.runDir, cell.id).abs).catch(() => undefined);
+        return r;
+      }),
+    );
+    const canary = await sendCanary(started);
+    const { settled, verdict: capture } = await settleFromCapture(started, runs, canary);
+    for (const r of settled) {
+      opts.progress(`${r.cell.id}: ${r.verdict.outcome.toUpperCase()}`);
+      writeCellEvidence(started, r, evidenceDirOf(opts.runDir, r.cell.id).abs);
+    }
+    const timings = Object.fromEntries(Object.entries(started.timings).map(([k, v]) => [k, Number(v!.toFixed(3))]));
+    return {
+      world: { id: w.id, scenarios: w.scenarioIds, bringUpSeconds: timings, capture },
+      cells: settled.map((r) => cellResult(w, roster, r, opts.runDir)),
+    };
+  } finally {
+    release(started);
+    await started[Symbol.asyncDispose]();
+  }
+}
+
+export async function runPlan(worlds: WorldPlan[], envs: Map<string, Implementation>, opts: RunOptions): Promise<Results> {
+  const started = new Date().toISOString();
+  mkdirSync(opts.runDir, { recursive: true });
+  const results: Results = {
+    schema: RESULTS_SCHEMA,
+    runId: opts.runId,
+    driver: "netns",
+    profile: opts.profile,
+    started,
+    finished: started,
+    options: { weakenedSender: opts.weakenSender },
+    worlds: [],
+    cells: [],
+    peakRssMiB: 0,
+  };
+  for (const w of worlds) {
+    const r = await runWorld(w, envs, opts);
+    results.worlds.push(r.world);
+    results.cells.push(...r.cells);
+  }
+  results.finished = new Date().toISOString();
+  results.peakRssMiB = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
+  writeFileSync(join(opts.runDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  return results;
+}

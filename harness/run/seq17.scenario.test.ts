@@ -1,0 +1,62 @@
+// Sequence 17 on real daemons: the DANE-EE case and its negative twin pass; a deliberately
+// weakened sender (opportunistic TLS, no DANE) turns both red, which proves the suite can fail.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadAll } from "../cli/load-all.ts";
+import { listNamespaces } from "../driver/netns/network.ts";
+import { newRunId } from "../driver/netns/names.ts";
+import { runPlan } from "./run-plan.ts";
+
+const repoRoot = join(import.meta.dirname, "..", "..");
+const isRoot = process.getuid?.() === 0;
+const hasDaemons = (() => {
+  try {
+    execFileSync("sh", ["-c", "command -v postfix nsd unbound dovecot ods-enforcer tcpdump"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function runSeq17(weakenSender: boolean) {
+  const loaded = loadAll(repoRoot, { sequences: [17], cases: [], profile: "rfc7672" });
+  const runId = newRunId();
+  const results = await runPlan(loaded.worlds, loaded.envs, {
+    runId,
+    runDir: mkdtempSync(join(tmpdir(), `nccoe-test-${runId}-`)),
+    repoRoot,
+    profile: "rfc7672",
+    weakenSender,
+    imapPassword: randomBytes(6).toString("hex"),
+    progress: () => undefined,
+  });
+  const leftovers = (await listNamespaces()).filter((n) => n.includes(runId));
+  return { results, leftovers, byId: new Map(results.cells.map((c) => [c.id, c])) };
+}
+
+describe.skipIf(!isRoot || !hasDaemons)("sequence 17 on real daemons (needs root and the Debian packages)", () => {
+  it("delivers over DANE-verified TLS, withholds on a wrong digest, and leaves nothing behind", async () => {
+    const { byId, leftovers, results } = await runSeq17(false);
+    const valid = byId.get("seq17/dane-ee-valid")!;
+    const twin = byId.get("seq17/dane-ee-wrong-digest")!;
+    expect(valid.reason).toContain("delivered, TLS verified, no cleartext");
+    expect(valid.outcome).toBe("pass");
+    expect(twin.reason).toContain("withheld, TLS verification-failed, no cleartext");
+    expect(twin.outcome).toBe("pass");
+    expect(results.worlds[0]?.capture?.canarySeen).toBe(true);
+    expect(valid.roster.lab["signer"]?.implementation).toBe("opendnssec");
+    expect(leftovers).toEqual([]);
+  });
+
+  it("goes red when the sender is weakened to opportunistic TLS", async () => {
+    const { byId, leftovers } = await runSeq17(true);
+    expect(byId.get("seq17/dane-ee-valid")?.outcome).toBe("fail");
+    expect(byId.get("seq17/dane-ee-wrong-digest")?.outcome).toBe("fail");
+    expect(byId.get("seq17/dane-ee-wrong-digest")?.observed?.delivery).toBe("delivered");
+    expect(leftovers).toEqual([]);
+  });
+});
