@@ -6,6 +6,7 @@ import { HELP, parseCli, UsageError } from "./cli/options.ts";
 import { commandDown, commandRun, commandUp } from "./cli/commands.ts";
 import { formatPlan } from "./cli/list.ts";
 import { loadAll } from "./cli/load-all.ts";
+import { isStopping } from "./os/teardown.ts";
 
 const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -30,8 +31,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!isStopping()) process.exit(code); // else the signal handler exits once teardown is done
+  },
   (e: unknown) => {
+    if (isStopping()) return;
     if (e instanceof UsageError) console.error(`error: ${e.message}\n\n${HELP}`);
     else if (e instanceof InputErrors || e instanceof InputError) console.error(`bad input:\n${e.message}`);
     else console.error(`error: ${(e as Error).stack ?? e}`);

@@ -16,7 +16,9 @@ function rosterLabel(c: CellResult): string {
 export function consoleSummary(results: Results): string {
   const out: string[] = [];
   out.push("");
-  out.push(`run ${results.runId}  profile ${results.profile}${results.options.weakenedSender ? "  (WEAKENED SENDER: opportunistic TLS)" : ""}`);
+  out.push(
+    `run ${results.runId}  profile ${results.profile}${results.options.weakenedSender ? "  (WEAKENED SENDER: opportunistic TLS)" : ""}`,
+  );
   for (const c of results.cells) out.push(`  ${c.outcome.toUpperCase().padEnd(11)} ${c.id.padEnd(34)} ${c.reason}`);
   out.push("");
   const groups = new Map<string, CellResult[]>();
@@ -27,11 +29,21 @@ export function consoleSummary(results: Results): string {
   out.push("sequence | lab roster (sender / authority+resolver+signer)        pass fail unsup skip error stand-ins");
   for (const [key, cells] of groups) {
     const n = counts(cells);
-    const standIns = new Set(cells.flatMap((c) => Object.values({ ...c.roster.lab, ...c.roster.remote }).filter((f) => f.standInFor).map((f) => f.implementation)));
-    out.push(`${key.padEnd(60)} ${String(n.pass).padStart(4)} ${String(n.fail).padStart(4)} ${String(n.unsupported).padStart(5)} ${String(n.skipped).padStart(4)} ${String(n.error).padStart(5)} ${[...standIns].join(",") || "-"}`);
+    const standIns = new Set(
+      cells.flatMap((c) =>
+        Object.values({ ...c.roster.lab, ...c.roster.remote })
+          .filter((f) => f.standInFor)
+          .map((f) => f.implementation),
+      ),
+    );
+    out.push(
+      `${key.padEnd(60)} ${String(n.pass).padStart(4)} ${String(n.fail).padStart(4)} ${String(n.unsupported).padStart(5)} ${String(n.skipped).padStart(4)} ${String(n.error).padStart(5)} ${[...standIns].join(",") || "-"}`,
+    );
   }
   const n = counts(results.cells);
   out.push("");
-  out.push(`outcomes: pass ${n.pass}, fail ${n.fail}, error ${n.error}, unsupported ${n.unsupported}, skipped ${n.skipped}`);
+  out.push(
+    `outcomes: pass ${n.pass}, fail ${n.fail}, error ${n.error}, unsupported ${n.unsupported}, skipped ${n.skipped}`,
+  );
   return out.join("\n");
 }

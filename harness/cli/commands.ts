@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { removeStale, register, unregister, keptRuns } from "../driver/netns/registry.ts";
 import { newRunId } from "../driver/netns/names.ts";
 import { upNetnsWorld } from "../driver/netns/world.ts";
-import { installSignalTeardown, own, release } from "../os/teardown.ts";
+import { installSignalTeardown, isStopping, onFinalSweep, release } from "../os/teardown.ts";
 import { runPlan } from "../run/run-plan.ts";
 import { allAsExpected } from "../results/results.ts";
 import { consoleSummary } from "../../reports/console-summary.ts";
@@ -14,7 +14,8 @@ import type { CliOptions } from "./options.ts";
 import { describeWorld } from "./describe-world.ts";
 
 function requireRoot(): void {
-  if (process.getuid?.() !== 0) throw new Error("this command needs root (network namespaces and daemons): run it as root");
+  if (process.getuid?.() !== 0)
+    throw new Error("this command needs root (network namespaces and daemons): run it as root");
 }
 
 function stamp(): string {
@@ -32,9 +33,18 @@ function prepareRunDir(repoRoot: string, runId: string, out?: string): string {
   return runDir;
 }
 
+/** On a signal, after the worlds were disposed: remove anything still carrying this run's id. */
+function sweepOnSignal(runId: string): void {
+  onFinalSweep(async () => {
+    unregister(runId);
+    await removeStale({ includeKept: false, only: runId });
+  });
+}
+
 async function cleanBefore(): Promise<void> {
   const removed = await removeStale({ includeKept: false });
-  if (removed.length > 0) console.error(`removed what earlier runs left behind: ${removed.map((r) => `run ${r}`).join(", ")}`);
+  if (removed.length > 0)
+    console.error(`removed what earlier runs left behind: ${removed.map((r) => `run ${r}`).join(", ")}`);
 }
 
 export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOptions): Promise<number> {
@@ -44,6 +54,7 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
   const runId = newRunId();
   const runDir = prepareRunDir(repoRoot, runId, opts.out);
   register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
+  sweepOnSignal(runId);
   const t0 = performance.now();
   try {
     const cells = loaded.worlds.reduce((n, w) => n + w.cells.length, 0);
@@ -57,6 +68,10 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
       imapPassword: randomBytes(9).toString("base64url"),
       progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
     });
+    if (isStopping()) {
+      console.error("interrupted: partial results written; the world is being torn down");
+      return 130;
+    }
     console.log(consoleSummary(results));
     console.log(`results: ${join(runDir, "results.json")}`);
     return allAsExpected(results.cells) ? 0 : 1;
@@ -75,17 +90,16 @@ export async function commandUp(repoRoot: string, loaded: Loaded, opts: CliOptio
   const runId = newRunId();
   const runDir = prepareRunDir(repoRoot, runId, opts.out);
   register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
+  sweepOnSignal(runId);
   const imapPassword = randomBytes(9).toString("base64url");
-  const world = own(
-    await upNetnsWorld(plan, loaded.envs, {
-      runId,
-      worldDir: join(runDir, "worlds", plan.id),
-      repoRoot,
-      smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
-      imapPassword,
-      progress: (line) => console.error(`  ${line}`),
-    }),
-  );
+  const world = await upNetnsWorld(plan, loaded.envs, {
+    runId,
+    worldDir: join(runDir, "worlds", plan.id),
+    repoRoot,
+    smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
+    imapPassword,
+    progress: (line) => console.error(`  ${line}`),
+  });
   const summary = describeWorld(world, imapPassword);
   // From here the world outlives this process: mark it kept so no later run removes it.
   register({ runId, pid: process.pid, kept: true, runDir, started: new Date().toISOString(), summary });
@@ -100,6 +114,10 @@ export async function commandDown(): Promise<number> {
   requireRoot();
   const kept = keptRuns();
   const removed = await removeStale({ includeKept: true });
-  console.log(removed.length === 0 ? "nothing was running" : `removed ${removed.map((r) => `run ${r}${kept.some((k) => k.runId === r) ? " (kept by up)" : ""}`).join(", ")}`);
+  console.log(
+    removed.length === 0
+      ? "nothing was running"
+      : `removed ${removed.map((r) => `run ${r}${kept.some((k) => k.runId === r) ? " (kept by up)" : ""}`).join(", ")}`,
+  );
   return 0;
 }

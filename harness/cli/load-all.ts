@@ -20,9 +20,18 @@ export function loadAll(repoRoot: string, opts: Pick<CliOptions, "sequences" | "
       for (const [role, name] of Object.entries(roster)) {
         if (!name) continue;
         const impl = envs.get(name);
-        if (!impl) throw new InputError(file, `roster.${site}.${role}`, `no implementation '${name}' (environments/${name}/manifest.yaml)`);
+        if (!impl)
+          throw new InputError(
+            file,
+            `roster.${site}.${role}`,
+            `no implementation '${name}' (environments/${name}/manifest.yaml)`,
+          );
         if (!impl.manifest.roles[role as keyof typeof impl.manifest.roles])
-          throw new InputError(file, `roster.${site}.${role}`, `'${name}' cannot fill the role '${role}' (see ${impl.file})`);
+          throw new InputError(
+            file,
+            `roster.${site}.${role}`,
+            `'${name}' cannot fill the role '${role}' (see ${impl.file})`,
+          );
       }
     }
   }

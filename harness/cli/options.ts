@@ -76,6 +76,14 @@ export function parseCli(argv: string[]): CliOptions {
 /** 'seq17/*' style globs: * matches within the id, nothing else is special. */
 export function globMatcher(globs: string[]): ((id: string) => boolean) | undefined {
   if (globs.length === 0) return undefined;
-  const res = globs.map((g) => new RegExp(`^${g.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`));
+  const res = globs.map(
+    (g) =>
+      new RegExp(
+        `^${g
+          .split("*")
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+      ),
+  );
   return (id) => res.some((r) => r.test(id));
 }

@@ -10,7 +10,13 @@ export interface DnsAnswer {
 }
 
 /** One query with dig from inside a namespace. */
-export async function dig(ns: string, server: string, name: string, type: string, opts: { cd?: boolean } = {}): Promise<DnsAnswer> {
+export async function dig(
+  ns: string,
+  server: string,
+  name: string,
+  type: string,
+  opts: { cd?: boolean } = {},
+): Promise<DnsAnswer> {
   const argv = ["ip", "netns", "exec", ns, "dig", "+dnssec", "+noall", "+comments", "+answer", "+time=1", "+tries=1"];
   if (opts.cd) argv.push("+cd");
   argv.push(`@${server}`, name, type);

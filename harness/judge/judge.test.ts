@@ -42,7 +42,12 @@ describe("judge", () => {
   });
 
   it("passes a withheld message with a verification failure", () => {
-    const o = obs({ delivery: "withheld", tls: "verification-failed", inMailbox: false, reason: "Server certificate not verified" });
+    const o = obs({
+      delivery: "withheld",
+      tls: "verification-failed",
+      inMailbox: false,
+      reason: "Server certificate not verified",
+    });
     expect(judge(withheld, { kind: "observed", observation: o }).outcome).toBe("pass");
   });
 
@@ -55,12 +60,17 @@ describe("judge", () => {
     const v = judge(neverCleartext, { kind: "observed", observation: obs({ tls: "untrusted" }) });
     expect(v.outcome).toBe("pass");
     expect(v.matched?.delivery).toBe("delivered");
-    const w = judge(neverCleartext, { kind: "observed", observation: obs({ delivery: "withheld", tls: "verification-failed" }) });
+    const w = judge(neverCleartext, {
+      kind: "observed",
+      observation: obs({ delivery: "withheld", tls: "verification-failed" }),
+    });
     expect(w.matched?.delivery).toBe("withheld");
   });
 
   it("is an error, never a pass, when no final outcome was seen", () => {
-    expect(judge(verified, { kind: "observed", observation: obs({ delivery: "unknown", tls: "unknown" }) }).outcome).toBe("error");
+    expect(
+      judge(verified, { kind: "observed", observation: obs({ delivery: "unknown", tls: "unknown" }) }).outcome,
+    ).toBe("error");
   });
 
   it("is an error when cleartext could not be observed but the expectation needs it", () => {
@@ -68,7 +78,10 @@ describe("judge", () => {
   });
 
   it("passes through error, unsupported and skipped with their reasons", () => {
-    expect(judge(verified, { kind: "error", message: "daemon died" })).toEqual({ outcome: "error", reason: "daemon died" });
+    expect(judge(verified, { kind: "error", message: "daemon died" })).toEqual({
+      outcome: "error",
+      reason: "daemon died",
+    });
     expect(judge(verified, { kind: "unsupported", message: "no CU=0" }).outcome).toBe("unsupported");
     expect(judge(verified, { kind: "skipped", message: "filtered" }).outcome).toBe("skipped");
   });

@@ -37,26 +37,43 @@ describe("bad scenario files", () => {
   });
 
   it("names the file and field for a wrong type", () => {
-    const dir = dirWith({ "seq-17.yaml": seq17.replace("usage: 3, selector: 1, matching: 1 }", 'usage: "three", selector: 1, matching: 1 }') });
+    const dir = dirWith({
+      "seq-17.yaml": seq17.replace(
+        "usage: 3, selector: 1, matching: 1 }",
+        'usage: "three", selector: 1, matching: 1 }',
+      ),
+    });
     expect(errorOf(() => loadScenarioFiles(dir))).toMatch(/seq-17\.yaml: cases\[0\]\.tlsa\[0\]\.usage: .*number/);
   });
 
   it("names an unknown field", () => {
-    const dir = dirWith({ "seq-17.yaml": seq17.replace("receiverCertificate: self-signed", "receiverCertificate: self-signed\ncolour: blue") });
+    const dir = dirWith({
+      "seq-17.yaml": seq17.replace(
+        "receiverCertificate: self-signed",
+        "receiverCertificate: self-signed\ncolour: blue",
+      ),
+    });
     expect(errorOf(() => loadScenarioFiles(dir))).toMatch(/seq-17\.yaml: .*colour/);
   });
 
   it("refuses a duplicate case id, naming both files", () => {
-    const other = seq17.replace("id: seq17\n", "id: seq17b\n").replaceAll("seq17/", "seq17b/").replace("twin: seq17b/dane-ee-wrong-digest", "twin: seq17b/dane-ee-wrong-digest");
+    const other = seq17
+      .replace("id: seq17\n", "id: seq17b\n")
+      .replaceAll("seq17/", "seq17b/")
+      .replace("twin: seq17b/dane-ee-wrong-digest", "twin: seq17b/dane-ee-wrong-digest");
     const dup = other.replace("id: seq17b/dane-ee-valid", "id: seq17/dane-ee-valid");
     const dir = dirWith({ "seq-17.yaml": seq17, "seq-17b.yaml": dup });
     const msg = errorOf(() => loadScenarioFiles(dir));
-    expect(msg).toMatch(/seq-17b\.yaml: cases\[0\]\.id: duplicate case id 'seq17\/dane-ee-valid' \(also in .*seq-17\.yaml\)/);
+    expect(msg).toMatch(
+      /seq-17b\.yaml: cases\[0\]\.id: duplicate case id 'seq17\/dane-ee-valid' \(also in .*seq-17\.yaml\)/,
+    );
   });
 
   it("refuses a positive case without a negative twin", () => {
     const dir = dirWith({ "seq-17.yaml": seq17.replace("    twin: seq17/dane-ee-wrong-digest\n", "") });
-    expect(errorOf(() => loadScenarioFiles(dir))).toMatch(/cases\[1\]\.twinOf: 'seq17\/dane-ee-valid' must exist in this file and say twin/);
+    expect(errorOf(() => loadScenarioFiles(dir))).toMatch(
+      /cases\[1\]\.twinOf: 'seq17\/dane-ee-valid' must exist in this file and say twin/,
+    );
   });
 });
 
@@ -66,7 +83,9 @@ describe("bad manifests", () => {
   });
 
   it("names the manifest and field", () => {
-    const dir = dirWith({ "x/manifest.yaml": "name: x\ntitle: X\nversion: { argv: [x] }\nroles: { resolver: { start: oops } }\n" });
+    const dir = dirWith({
+      "x/manifest.yaml": "name: x\ntitle: X\nversion: { argv: [x] }\nroles: { resolver: { start: oops } }\n",
+    });
     expect(errorOf(() => loadEnvironments(dir))).toMatch(/x\/manifest\.yaml: roles\.resolver\.start: /);
   });
 
@@ -76,8 +95,13 @@ describe("bad manifests", () => {
   });
 
   it("refuses a missing template file", () => {
-    const dir = dirWith({ "x/manifest.yaml": "name: x\ntitle: X\nversion: { argv: [x] }\nroles: { resolver: { templates: { a.conf: nope.conf } } }\n" });
-    expect(errorOf(() => loadEnvironments(dir))).toMatch(/x\/manifest\.yaml: roles\.resolver\.templates\.a\.conf: template file 'nope\.conf' does not exist/);
+    const dir = dirWith({
+      "x/manifest.yaml":
+        "name: x\ntitle: X\nversion: { argv: [x] }\nroles: { resolver: { templates: { a.conf: nope.conf } } }\n",
+    });
+    expect(errorOf(() => loadEnvironments(dir))).toMatch(
+      /x\/manifest\.yaml: roles\.resolver\.templates\.a\.conf: template file 'nope\.conf' does not exist/,
+    );
   });
 
   it("refuses a folder name that differs from the manifest name", () => {

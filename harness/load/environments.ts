@@ -24,7 +24,9 @@ export function loadEnvironments(root: string): Map<string, Implementation> {
       for (const [role, spec] of Object.entries(manifest.roles)) {
         for (const [out, tpl] of Object.entries(spec?.templates ?? {})) {
           if (!existsSync(join(dir, tpl)))
-            errors.push(new InputError(file, `roles.${role}.templates.${out}`, `template file '${tpl}' does not exist`));
+            errors.push(
+              new InputError(file, `roles.${role}.templates.${out}`, `template file '${tpl}' does not exist`),
+            );
         }
       }
       found.set(name, { dir, file, manifest });

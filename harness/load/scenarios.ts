@@ -38,11 +38,21 @@ export function checkScenarios(loaded: LoadedScenario[]): LoadedScenario[] {
     const byId = new Map(scenario.cases.map((c) => [c.id, c]));
     scenario.cases.forEach((c, i) => {
       if (!c.twin && !c.twinOf)
-        errors.push(new InputError(file, `cases[${i}]`, `case '${c.id}' needs 'twin' (a positive case) or 'twinOf' (a negative twin)`));
+        errors.push(
+          new InputError(
+            file,
+            `cases[${i}]`,
+            `case '${c.id}' needs 'twin' (a positive case) or 'twinOf' (a negative twin)`,
+          ),
+        );
       if (c.twin && byId.get(c.twin)?.twinOf !== c.id)
-        errors.push(new InputError(file, `cases[${i}].twin`, `'${c.twin}' must exist in this file and say twinOf: ${c.id}`));
+        errors.push(
+          new InputError(file, `cases[${i}].twin`, `'${c.twin}' must exist in this file and say twinOf: ${c.id}`),
+        );
       if (c.twinOf && byId.get(c.twinOf)?.twin !== c.id)
-        errors.push(new InputError(file, `cases[${i}].twinOf`, `'${c.twinOf}' must exist in this file and say twin: ${c.id}`));
+        errors.push(
+          new InputError(file, `cases[${i}].twinOf`, `'${c.twinOf}' must exist in this file and say twin: ${c.id}`),
+        );
     });
   }
   if (errors.length > 0) throw new InputErrors(errors);

@@ -5,9 +5,7 @@ import type { z } from "zod";
 import { InputError, InputErrors } from "./input-error.ts";
 
 export function fieldPath(path: PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
-    .join("");
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("");
 }
 
 export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, text?: string): z.infer<S> {

@@ -18,5 +18,8 @@ export function addr(n: number): string {
 
 /** A mail domain per case, named after the case as NIST's tester named its hosts. */
 export function caseLabel(caseId: string): string {
-  return caseId.replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+  return caseId
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63);
 }

@@ -17,8 +17,22 @@ export function evidenceDirOf(runDir: string, cellId: string): { abs: string; re
 export async function captureServedRecords(world: StartedWorld, run: CellRun, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const owner = tlsaOwner(run.cell.mxHost);
-  const viaResolver = await world.exec("lab", ["dig", "+dnssec", "+multiline", `@${world.plan.lab.resolverIp}`, owner, "TLSA"]);
-  const viaAuthority = await world.exec("lab", ["dig", "+dnssec", "+norec", `@${world.plan.remote.authorityIp}`, owner, "TLSA"]);
+  const viaResolver = await world.exec("lab", [
+    "dig",
+    "+dnssec",
+    "+multiline",
+    `@${world.plan.lab.resolverIp}`,
+    owner,
+    "TLSA",
+  ]);
+  const viaAuthority = await world.exec("lab", [
+    "dig",
+    "+dnssec",
+    "+norec",
+    `@${world.plan.remote.authorityIp}`,
+    owner,
+    "TLSA",
+  ]);
   writeFileSync(
     join(dir, "tlsa-as-served.txt"),
     `; from the lab's validating resolver ${world.plan.lab.resolverIp}\n${viaResolver.stdout}\n` +
@@ -55,13 +69,17 @@ export function writeCellEvidence(world: StartedWorld, run: CellRun, dir: string
   const tlsa = world.tlsa.get(run.cell.id) ?? [];
   writeFileSync(
     join(dir, "tlsa-published.txt"),
-    tlsa.map((r) => `${tlsaOwner(run.cell.mxHost)}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`).join("\n") + "\n",
+    tlsa
+      .map((r) => `${tlsaOwner(run.cell.mxHost)}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`)
+      .join("\n") + "\n",
   );
   if (world.pki) copyFileSync(world.pki.certFile, join(dir, "receiver-certificate.pem"));
-  if (run.observed?.delivered?.source) writeFileSync(join(dir, "message-as-delivered.eml"), run.observed.delivered.source);
+  if (run.observed?.delivered?.source)
+    writeFileSync(join(dir, "message-as-delivered.eml"), run.observed.delivered.source);
   const zonesDir = join(world.opts.worldDir, "zones");
   mkdirSync(join(dir, "zones"), { recursive: true });
-  for (const f of readdirSync(zonesDir).filter((f) => f.endsWith(".signed"))) copyFileSync(join(zonesDir, f), join(dir, "zones", f));
+  for (const f of readdirSync(zonesDir).filter((f) => f.endsWith(".signed")))
+    copyFileSync(join(zonesDir, f), join(dir, "zones", f));
   copyFileSync(join(world.opts.worldDir, "trust-anchor.ds"), join(dir, "zones", "trust-anchor.ds"));
   for (const inst of world.instances) {
     if (!existsSync(inst.dir)) continue;

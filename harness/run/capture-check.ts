@@ -34,15 +34,29 @@ export async function sendCanary(world: StartedWorld): Promise<{ token: string; 
   }
 }
 
-export async function settleFromCapture(world: StartedWorld, runs: CellRun[], canary: { token: string; error?: string }) {
+export async function settleFromCapture(
+  world: StartedWorld,
+  runs: CellRun[],
+  canary: { token: string; error?: string },
+) {
   const capture = world.capture;
   if (capture) await capture.daemon.stop(); // tcpdump flushes on SIGTERM
   const scan = scanCapture(capture?.file ?? "", [canary.token, ...runs.map((r) => r.token)]);
   const canarySeen = scan.found.get(canary.token) === true;
-  const verdict: CaptureVerdict = { canaryToken: canary.token, canarySeen, packets: scan.packets, bytes: scan.bytes, error: canary.error };
+  const verdict: CaptureVerdict = {
+    canaryToken: canary.token,
+    canarySeen,
+    packets: scan.packets,
+    bytes: scan.bytes,
+    error: canary.error,
+  };
   const settled = runs.map((r) => {
     if (!canarySeen)
-      return settle(r, "unknown", `capture: UNUSABLE, the cleartext canary was not seen (${scan.packets} packets${canary.error ? `; ${canary.error}` : ""})`);
+      return settle(
+        r,
+        "unknown",
+        `capture: UNUSABLE, the cleartext canary was not seen (${scan.packets} packets${canary.error ? `; ${canary.error}` : ""})`,
+      );
     const seen = scan.found.get(r.token) === true;
     return settle(
       r,

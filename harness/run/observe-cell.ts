@@ -61,14 +61,24 @@ export async function observeCell(
     { timeoutMs, intervalMs: 20, alive: () => (daemon && !daemon.running ? "the sending MTA exited" : undefined) },
   );
   const status = final!;
-  const fetchArgs = { host: world.plan.remote.mtaIp, port: 143, user: cell.recipient, password: imapPassword, messageId: sent.messageId };
+  const fetchArgs = {
+    host: world.plan.remote.mtaIp,
+    port: 143,
+    user: cell.recipient,
+    password: imapPassword,
+    messageId: sent.messageId,
+  };
   let fetched: FetchReply = await world.mua!.fetch(fetchArgs);
   if (status.status === "sent" && !fetched.found) {
     // The receiver accepted it; local delivery over LMTP follows within moments.
-    await waitFor(`${cell.id}: message ${sent.messageId} in the mailbox of ${cell.recipient}`, async () => {
-      fetched = await world.mua!.fetch(fetchArgs);
-      return fetched.found;
-    }, { timeoutMs: 15_000, intervalMs: 50 });
+    await waitFor(
+      `${cell.id}: message ${sent.messageId} in the mailbox of ${cell.recipient}`,
+      async () => {
+        fetched = await world.mua!.fetch(fetchArgs);
+        return fetched.found;
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
   }
   const reception = receiverObs.receptionOf?.(read(receiverLog), sent.messageId);
   const observation: Observation = {

@@ -21,7 +21,11 @@ export interface CellRun {
 /** Settle cleartext from the capture scan, then judge. */
 export function settle(run: CellRun, cleartext: boolean | "unknown", captureLine: string): CellRun {
   if (run.evidence.kind !== "observed") return run;
-  const observation = { ...run.evidence.observation, cleartext, evidence: [...run.evidence.observation.evidence, captureLine] };
+  const observation = {
+    ...run.evidence.observation,
+    cleartext,
+    evidence: [...run.evidence.observation.evidence, captureLine],
+  };
   const evidence: Evidence = { kind: "observed", observation };
   return { ...run, evidence, verdict: judge(run.cell.expectation, evidence) };
 }

@@ -5,7 +5,7 @@ import type { Implementation } from "../load/environments.ts";
 import type { CellPlan, WorldPlan } from "../plan/plan.ts";
 import type { Profile } from "../schema/scenario.ts";
 import { upNetnsWorld, type StartedWorld } from "../driver/netns/world.ts";
-import { own, release } from "../os/teardown.ts";
+import { release } from "../os/teardown.ts";
 import { captureServedRecords, evidenceDirOf, writeCellEvidence } from "../results/evidence.ts";
 import { RESULTS_SCHEMA, type CellResult, type Results, type RoleFill, type WorldResult } from "../results/results.ts";
 import { versionOf } from "../results/versions.ts";
@@ -78,16 +78,14 @@ export async function runWorld(
   const roster = await rosterOf(w, envs, opts.repoRoot);
   let started: StartedWorld | undefined;
   try {
-    started = own(
-      await upNetnsWorld(w, envs, {
-        runId: opts.runId,
-        worldDir: join(opts.runDir, "worlds", w.id),
-        repoRoot: opts.repoRoot,
-        smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
-        imapPassword: opts.imapPassword,
-        progress: opts.progress,
-      }),
-    );
+    started = await upNetnsWorld(w, envs, {
+      runId: opts.runId,
+      worldDir: join(opts.runDir, "worlds", w.id),
+      repoRoot: opts.repoRoot,
+      smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
+      imapPassword: opts.imapPassword,
+      progress: opts.progress,
+    });
   } catch (e) {
     const reason = `world ${w.id} did not come up: ${(e as Error).message}`;
     opts.progress(reason);
@@ -125,7 +123,11 @@ export async function runWorld(
   }
 }
 
-export async function runPlan(worlds: WorldPlan[], envs: Map<string, Implementation>, opts: RunOptions): Promise<Results> {
+export async function runPlan(
+  worlds: WorldPlan[],
+  envs: Map<string, Implementation>,
+  opts: RunOptions,
+): Promise<Results> {
   const started = new Date().toISOString();
   mkdirSync(opts.runDir, { recursive: true });
   const results: Results = {

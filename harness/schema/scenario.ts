@@ -3,15 +3,7 @@
 // as in x509-limbo: an expectation is a *set* of acceptable observations.
 import { z } from "zod";
 
-export const ROLES = [
-  "mua",
-  "mta-sender",
-  "mta-receiver",
-  "mda",
-  "authority",
-  "resolver",
-  "signer",
-] as const;
+export const ROLES = ["mua", "mta-sender", "mta-receiver", "mda", "authority", "resolver", "signer"] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
@@ -85,9 +77,7 @@ export const Case = z
     title: z.string().min(1),
     tlsa: z.array(TlsaSpec).min(1),
     /** Expectations per profile; 'rfc7672' is required, others fall back to it. */
-    expect: z
-      .object({ rfc7672: Expectation, "nccoe-2017": Expectation.optional() })
-      .strict(),
+    expect: z.object({ rfc7672: Expectation, "nccoe-2017": Expectation.optional() }).strict(),
     /** Every positive case names its negative twin, and the twin names what it is twin of. */
     twin: z.string().regex(CASE_ID).optional(),
     twinOf: z.string().regex(CASE_ID).optional(),

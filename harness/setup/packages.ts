@@ -5,7 +5,16 @@ import { fileURLToPath } from "node:url";
 import { loadEnvironments } from "../load/environments.ts";
 
 /** Tools the harness itself runs: namespaces, probes, captures, the root operator's signer. */
-export const HARNESS_PACKAGES = ["iproute2", "procps", "tcpdump", "bind9-dnsutils", "ldnsutils", "openssl", "ca-certificates", "util-linux"];
+export const HARNESS_PACKAGES = [
+  "iproute2",
+  "procps",
+  "tcpdump",
+  "bind9-dnsutils",
+  "ldnsutils",
+  "openssl",
+  "ca-certificates",
+  "util-linux",
+];
 
 const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const envs = loadEnvironments(join(root, "environments"));

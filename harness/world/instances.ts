@@ -33,7 +33,14 @@ export interface WorldPaths {
 function instance(host: HostName, impl: string, role: Role, paths: WorldPaths, ctx: Context): Instance {
   const dir = join(paths.worldDir, "hosts", host, `${impl}-${role}`);
   const sockDir = join(paths.socketsDir, `${host}-${role}`);
-  return { key: `${host}/${impl}-${role}`, host, impl, role, dir, context: { ...ctx, dir, sockDir, instance: `${host}-${impl}-${role}` } };
+  return {
+    key: `${host}/${impl}-${role}`,
+    host,
+    impl,
+    role,
+    dir,
+    context: { ...ctx, dir, sockDir, instance: `${host}-${impl}-${role}` },
+  };
 }
 
 export function signedZoneFile(p: Pick<WorldPaths, "zonesDir">, zone: string): string {

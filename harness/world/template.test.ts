@@ -18,7 +18,9 @@ describe("templates", () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(InputError);
-      expect((e as Error).message).toBe("environments/x/main.cf: nope: template variable is not defined in the render context");
+      expect((e as Error).message).toBe(
+        "environments/x/main.cf: nope: template variable is not defined in the render context",
+      );
     }
   });
 });

@@ -24,12 +24,18 @@ describe("TLSA association data", () => {
 
   it("3 0 1 and 3 0 2 hash the whole DER certificate", () => {
     const der = opensslCertDer(certPem);
-    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 1 }).data).toBe(createHash("sha256").update(der).digest("hex").toUpperCase());
-    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 2 }).data).toBe(createHash("sha512").update(der).digest("hex").toUpperCase());
+    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 1 }).data).toBe(
+      createHash("sha256").update(der).digest("hex").toUpperCase(),
+    );
+    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 2 }).data).toBe(
+      createHash("sha512").update(der).digest("hex").toUpperCase(),
+    );
   });
 
   it("3 0 0 is the certificate itself", () => {
-    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 0 }).data).toBe(opensslCertDer(certPem).toString("hex").toUpperCase());
+    expect(tlsaFor(certPem, { usage: 3, selector: 0, matching: 0 }).data).toBe(
+      opensslCertDer(certPem).toString("hex").toUpperCase(),
+    );
   });
 
   it("a wrong-digest fault keeps the length and changes the data", () => {
@@ -47,6 +53,8 @@ describe("TLSA association data", () => {
 
   it("names the record _25._tcp.<host>", () => {
     const r = tlsaFor(certPem, { usage: 3, selector: 1, matching: 1 });
-    expect(tlsaPresentation(tlsaOwner("mx.a.test"), r)).toMatch(/^_25\._tcp\.mx\.a\.test\. 300 IN TLSA 3 1 1 [0-9A-F]{64}$/);
+    expect(tlsaPresentation(tlsaOwner("mx.a.test"), r)).toMatch(
+      /^_25\._tcp\.mx\.a\.test\. 300 IN TLSA 3 1 1 [0-9A-F]{64}$/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { runOk, run } from "../../os/exec.ts";
 import { WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
 import { waitGone } from "../daemon.ts";
+import { checkNotStopping } from "../../os/teardown.ts";
 import { hubVethName, nsName } from "./names.ts";
 
 export interface HostNet {
@@ -21,9 +22,14 @@ export interface Network {
 
 const ip = (...args: string[]) => runOk(["ip", ...args]);
 
-export async function createNetwork(runId: string, hosts: HostNet[]): Promise<Network> {
-  const hubNs = nsName(runId, "hub");
-  const net: Network = { runId, hubNs, nsOf: new Map(), hosts };
+export function newNetwork(runId: string, hosts: HostNet[]): Network {
+  return { runId, hubNs: nsName(runId, "hub"), nsOf: new Map(), hosts };
+}
+
+/** Fills `net` as it goes, so a teardown that starts half-way knows every namespace made so far. */
+export async function createNetwork(net: Network): Promise<Network> {
+  const { runId, hubNs, hosts } = net;
+  checkNotStopping();
   await ip("netns", "add", hubNs);
   await ip("-n", hubNs, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
   // The bridge carries IPv4 only; IPv6 would add router-solicitation noise to captures.
@@ -33,6 +39,7 @@ export async function createNetwork(runId: string, hosts: HostNet[]): Promise<Ne
   await Promise.all(
     hosts.map(async (h, i) => {
       const ns = nsName(runId, h.host);
+      checkNotStopping();
       net.nsOf.set(h.host, ns);
       await ip("netns", "add", ns);
       await runOk(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);

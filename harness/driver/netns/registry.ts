@@ -55,12 +55,13 @@ function alive(pid: number): boolean {
 
 /** Remove what dead runs left: their namespaces (and every process in them) and /etc/netns folders.
  *  With `includeKept`, also worlds left up on purpose (`nccoe down`). Returns the run ids removed. */
-export async function removeStale(opts: { includeKept: boolean }): Promise<string[]> {
+export async function removeStale(opts: { includeKept: boolean; only?: string }): Promise<string[]> {
   const namespaces = (await listNamespaces()).filter((n) => n.startsWith(PREFIX));
   const etc = existsSync("/etc/netns") ? readdirSync("/etc/netns").filter((n) => n.startsWith(PREFIX)) : [];
   const runIds = new Set([...namespaces, ...etc].map(runIdOf).filter((r): r is string => !!r));
   const removed: string[] = [];
   for (const runId of runIds) {
+    if (opts.only && runId !== opts.only) continue;
     const rec = readRecord(runId);
     if (rec && rec.pid !== process.pid && alive(rec.pid) && !rec.kept) continue; // a live run
     if (rec?.kept && !opts.includeKept) continue;
@@ -68,7 +69,8 @@ export async function removeStale(opts: { includeKept: boolean }): Promise<strin
     // Hosts first, the hub (bridge) last.
     mine.sort((a, b) => Number(a.endsWith("-hub")) - Number(b.endsWith("-hub")));
     for (const ns of mine) await removeNamespace(ns);
-    for (const dir of etc.filter((n) => runIdOf(n) === runId)) rmSync(`/etc/netns/${dir}`, { recursive: true, force: true });
+    for (const dir of etc.filter((n) => runIdOf(n) === runId))
+      rmSync(`/etc/netns/${dir}`, { recursive: true, force: true });
     rmSync(join(REGISTRY_DIR, runId), { recursive: true, force: true });
     unregister(runId);
     removed.push(runId);

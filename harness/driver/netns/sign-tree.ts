@@ -57,7 +57,14 @@ export async function signTree(
   );
   const opDir = join(zonesDir, "root-operator");
   mkdirSync(opDir, { recursive: true });
-  writeFileSync(join(opDir, "test.zone"), tldZone(w, signed.flatMap((s) => s.ds), serial));
+  writeFileSync(
+    join(opDir, "test.zone"),
+    tldZone(
+      w,
+      signed.flatMap((s) => s.ds),
+      serial,
+    ),
+  );
   const tld = await ldnsSignZone(opDir, "test", "test.zone");
   copyFileSync(tld.signedFile, signedZoneFile({ zonesDir }, "test"));
   writeFileSync(join(opDir, "root.zone"), rootZone(w, tld.ds, serial));

@@ -10,9 +10,10 @@ import { makeReceiverPki, tlsaByCell, unsignedSiteZones, type WorldPki } from ".
 import type { TlsaRdata } from "../../world/tlsa.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
+import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { dig, fileContains, waitFor } from "../probes.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
-import { createNetwork, removeNamespace, type Network } from "./network.ts";
+import { createNetwork, newNetwork, removeNamespace, type Network } from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
 import { signTree, type SignedTree } from "./sign-tree.ts";
 import { startInstance, writeInstance } from "./start-instance.ts";
@@ -113,14 +114,19 @@ export async function upNetnsWorld(
     smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
   };
   const instances = worldInstances(plan, paths);
-  const world = new StartedWorld(plan, instances, opts);
+  // Owned from the first namespace on, so Ctrl-C during bring-up tears down what exists.
+  const world = own(new StartedWorld(plan, instances, opts));
   world.pki = pki;
   try {
     world.tlsa = tlsaByCell(plan, pki.certPem);
     say(`${plan.id}: creating namespaces`);
-    world.network = await createNetwork(opts.runId, [
+    world.network = newNetwork(opts.runId, [
       { host: "root", addresses: [plan.rootServerIp] },
-      { host: "lab", addresses: [plan.lab.resolverIp, plan.lab.authorityIp, plan.lab.mtaIp], resolver: plan.lab.resolverIp },
+      {
+        host: "lab",
+        addresses: [plan.lab.resolverIp, plan.lab.authorityIp, plan.lab.mtaIp],
+        resolver: plan.lab.resolverIp,
+      },
       {
         host: "remote",
         addresses: [plan.remote.resolverIp, plan.remote.authorityIp, plan.remote.mtaIp],
@@ -128,16 +134,21 @@ export async function upNetnsWorld(
       },
       { host: "mua", addresses: [plan.muaIp], resolver: plan.lab.resolverIp },
     ]);
+    await createNetwork(world.network);
     world.timings.namespaces = since(t0);
     world.capture = await startCapture(world.network.hubNs, plan.remote.mtaIp, dir, opts.repoRoot);
     world.daemons.push(world.capture.daemon);
     say(`${plan.id}: signing zones`);
     world.tree = await signTree(plan, envs, unsignedSiteZones(plan, world.tlsa, serial), zonesDir, serial);
     writeFileSync(paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
-    writeFileSync(paths.rootHintsFile, `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`);
+    writeFileSync(
+      paths.rootHintsFile,
+      `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`,
+    );
     world.timings.signed = since(t0);
     for (const inst of instances) writeInstance(implOf(envs, inst), inst);
     for (const layer of START_ORDER) {
+      checkNotStopping();
       const batch = instances.filter((i) => layer.includes(i.role));
       if (batch.length === 0) continue;
       say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
@@ -159,6 +170,7 @@ export async function upNetnsWorld(
     world.timings.total = since(t0);
     return world;
   } catch (e) {
+    release(world);
     await world[Symbol.asyncDispose]();
     throw e;
   }
