@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { removeStale, register, unregister, keptRuns } from "../driver/netns/registry.ts";
 import { newRunId } from "../driver/netns/names.ts";
+import { tagThisProcess } from "../driver/tagged-processes.ts";
 import { upNetnsWorld } from "../driver/netns/world.ts";
 import { installSignalTeardown, isStopping, onFinalSweep, release } from "../os/teardown.ts";
 import { runPlan } from "../run/run-plan.ts";
@@ -52,6 +53,7 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
   installSignalTeardown();
   await cleanBefore();
   const runId = newRunId();
+  tagThisProcess(runId);
   const runDir = prepareRunDir(repoRoot, runId, opts.out);
   register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
   sweepOnSignal(runId);
@@ -88,6 +90,7 @@ export async function commandUp(repoRoot: string, loaded: Loaded, opts: CliOptio
     throw new Error(`up brings one world up; the filters select ${loaded.worlds.length} (use --sequence N)`);
   const plan = loaded.worlds[0]!;
   const runId = newRunId();
+  tagThisProcess(runId);
   const runDir = prepareRunDir(repoRoot, runId, opts.out);
   register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
   sweepOnSignal(runId);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { listNamespaces, removeNamespace } from "./network.ts";
 import { PREFIX, runIdOf } from "./names.ts";
+import { killTagged } from "../tagged-processes.ts";
 
 export const REGISTRY_DIR = "/run/nccoe-harness";
 
@@ -58,7 +59,12 @@ function alive(pid: number): boolean {
 export async function removeStale(opts: { includeKept: boolean; only?: string }): Promise<string[]> {
   const namespaces = (await listNamespaces()).filter((n) => n.startsWith(PREFIX));
   const etc = existsSync("/etc/netns") ? readdirSync("/etc/netns").filter((n) => n.startsWith(PREFIX)) : [];
-  const runIds = new Set([...namespaces, ...etc].map(runIdOf).filter((r): r is string => !!r));
+  const records = existsSync(REGISTRY_DIR)
+    ? readdirSync(REGISTRY_DIR)
+        .filter((f) => /^[0-9a-f]{6}\.json$/.test(f))
+        .map((f) => f.slice(0, 6))
+    : [];
+  const runIds = new Set([...[...namespaces, ...etc].map(runIdOf).filter((r): r is string => !!r), ...records]);
   const removed: string[] = [];
   for (const runId of runIds) {
     if (opts.only && runId !== opts.only) continue;
@@ -69,6 +75,7 @@ export async function removeStale(opts: { includeKept: boolean; only?: string })
     // Hosts first, the hub (bridge) last.
     mine.sort((a, b) => Number(a.endsWith("-hub")) - Number(b.endsWith("-hub")));
     for (const ns of mine) await removeNamespace(ns);
+    await killTagged(runId);
     for (const dir of etc.filter((n) => runIdOf(n) === runId))
       rmSync(`/etc/netns/${dir}`, { recursive: true, force: true });
     rmSync(join(REGISTRY_DIR, runId), { recursive: true, force: true });
