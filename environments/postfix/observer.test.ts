@@ -17,7 +17,11 @@ describe("Postfix observer", () => {
   });
 
   it("reads a DANE verification failure as verification-failed, with Postfix's reason", () => {
-    expect(deliveryOf(SENDER, "BBB2")).toMatchObject({ status: "deferred", tls: "verification-failed", reason: "Server certificate not verified" });
+    expect(deliveryOf(SENDER, "BBB2")).toMatchObject({
+      status: "deferred",
+      tls: "verification-failed",
+      reason: "Server certificate not verified",
+    });
   });
 
   it("does not lend one session's TLS line to the next message of the same process", () => {

@@ -31,7 +31,9 @@ const VERIFY_FAILED = /certificate not (verified|trusted)|verification failed|TL
 
 export function deliveryOf(log: string, queueId: string): MtaDeliveryLog | undefined {
   const lines = parse(log);
-  const idx = lines.findIndex((l) => l.text.startsWith(`${queueId}: to=<`) && /status=(sent|deferred|bounced)/.test(l.text));
+  const idx = lines.findIndex(
+    (l) => l.text.startsWith(`${queueId}: to=<`) && /status=(sent|deferred|bounced)/.test(l.text),
+  );
   if (idx < 0) return undefined;
   const final = lines[idx]!;
   const status = /status=(sent|deferred|bounced)/.exec(final.text)![1] as MtaDeliveryLog["status"];

@@ -1,15 +1,19 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadEnvironments } from "./environments.ts";
 import { loadScenarioFiles } from "./scenarios.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const seq17 = readFileSync(join(root, "scenarios", "seq-17.yaml"), "utf8");
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function dirWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "nccoe-input-"));
+  made.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, ".."), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,9 +19,11 @@ function pcap(payloads: string[]): Buffer {
 
 describe("capture scan", () => {
   it("counts packets and finds a token that crossed in cleartext", () => {
-    const f = join(mkdtempSync(join(tmpdir(), "cap-")), "x.pcap");
+    const dir = mkdtempSync(join(tmpdir(), "cap-"));
+    const f = join(dir, "x.pcap");
     writeFileSync(f, pcap(["EHLO x", "Body token: abc123"]));
     const s = scanCapture(f, ["abc123", "zzz999"]);
+    rmSync(dir, { recursive: true });
     expect(s.packets).toBe(2);
     expect(s.found.get("abc123")).toBe(true);
     expect(s.found.get("zzz999")).toBe(false);

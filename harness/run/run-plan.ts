@@ -1,5 +1,5 @@
 // Run a plan: bring each world up once, run its cells concurrently, keep the evidence, tear down.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Implementation } from "../load/environments.ts";
 import type { CellPlan, WorldPlan } from "../plan/plan.ts";
@@ -130,6 +130,8 @@ export async function runPlan(
 ): Promise<Results> {
   const started = new Date().toISOString();
   mkdirSync(opts.runDir, { recursive: true });
+  // Daemons drop privileges (postfix, dovecot, mail users) and must reach their folders inside.
+  chmodSync(opts.runDir, 0o755);
   const results: Results = {
     schema: RESULTS_SCHEMA,
     runId: opts.runId,

@@ -32,8 +32,22 @@ export const RoleSpec = z
     templates: z.record(z.string(), z.string()).default({}),
     /** Folders to create in the instance folder before start, with an optional owner user. */
     folders: z
-      .array(z.object({ path: z.string(), owner: z.string().optional(), mode: z.string().optional() }).strict())
+      .array(
+        z
+          .object({
+            path: z.string(),
+            owner: z.string().optional(),
+            group: z.string().optional(),
+            mode: z
+              .string()
+              .regex(/^[0-7]{3,4}$/)
+              .optional(),
+          })
+          .strict(),
+      )
       .default([]),
+    /** Empty files to create before start (marker files), after the folders. */
+    files: z.array(z.object({ path: z.string() }).strict()).default([]),
     /** Commands to run (argv) before start, in the host's namespace, e.g. to prepare a queue. */
     prepare: z.array(z.array(z.string()).min(1)).default([]),
     /** For an offline role (signer): a module, relative to the manifest, exporting signZone(). */

@@ -116,5 +116,6 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
   return out;
 }
 
-/** Start order: authorities, then resolvers, then mail delivery, receivers, senders, clients. */
-export const START_ORDER: Role[][] = [["authority"], ["resolver"], ["mda"], ["mta-receiver", "mta-sender"], ["mua"]];
+/** Start order: authorities (and the mail client, which needs nothing and is slowest to start),
+ *  then resolvers, then mail delivery, then the MTAs. */
+export const START_ORDER: Role[][] = [["authority", "mua"], ["resolver"], ["mda"], ["mta-receiver", "mta-sender"]];

@@ -10,13 +10,16 @@ import { Daemon } from "../daemon.ts";
 import { dig, fileContains, tcpListening, unixAnswers, waitFor } from "../probes.ts";
 import type { Probe } from "../../schema/manifest.ts";
 
-function uidOf(user: string): { uid: number; gid: number } {
-  const line = readFileSync("/etc/passwd", "utf8")
+function idOf(file: "/etc/passwd" | "/etc/group", name: string): { id: number; gid: number } {
+  const line = readFileSync(file, "utf8")
     .split("\n")
-    .find((l) => l.split(":")[0] === user);
-  if (!line) throw new Error(`user '${user}' does not exist (is its package installed?)`);
+    .find((l) => l.split(":")[0] === name);
+  if (!line)
+    throw new Error(
+      `${file === "/etc/passwd" ? "user" : "group"} '${name}' does not exist (is its package installed?)`,
+    );
   const f = line.split(":");
-  return { uid: Number(f[2]), gid: Number(f[3]) };
+  return { id: Number(f[2]), gid: Number(f[3]) };
 }
 
 /** Write the rendered files and folders of an instance. Config files get an old mtime:
@@ -35,11 +38,15 @@ export function writeInstance(impl: Implementation, inst: Instance): void {
     const rendered = renderTemplate(f.path, inst.context, `${impl.file} (folders)`);
     const path = isAbsolute(rendered) ? rendered : join(inst.dir, rendered);
     mkdirSync(path, { recursive: true });
-    if (f.owner) {
-      const { uid, gid } = uidOf(f.owner);
-      chownSync(path, uid, gid);
+    if (f.owner || f.group) {
+      const user = f.owner ? idOf("/etc/passwd", f.owner) : { id: 0, gid: 0 };
+      chownSync(path, user.id, f.group ? idOf("/etc/group", f.group).id : user.gid);
     }
     if (f.mode) chmodSync(path, parseInt(f.mode, 8));
+  }
+  for (const f of spec.files) {
+    const rendered = renderTemplate(f.path, inst.context, `${impl.file} (files)`);
+    writeFileSync(isAbsolute(rendered) ? rendered : join(inst.dir, rendered), "");
   }
 }
 
