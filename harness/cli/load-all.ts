@@ -1,5 +1,5 @@
 // Load and check every input (scenarios and environments) before anything starts.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { loadEnvironments, type Implementation } from "../load/environments.ts";
 import { InputError } from "../load/input-error.ts";
 import { loadScenarioFiles } from "../load/scenarios.ts";
@@ -12,9 +12,12 @@ export interface Loaded {
   worlds: WorldPlan[];
 }
 
-export function loadAll(repoRoot: string, opts: Pick<CliOptions, "sequences" | "cases" | "profile">): Loaded {
+export function loadAll(
+  repoRoot: string,
+  opts: Pick<CliOptions, "sequences" | "cases" | "profile"> & { scenariosDir?: string },
+): Loaded {
   const envs = loadEnvironments(join(repoRoot, "environments"));
-  const loaded = loadScenarioFiles(join(repoRoot, "scenarios"));
+  const loaded = loadScenarioFiles(opts.scenariosDir ? resolve(opts.scenariosDir) : join(repoRoot, "scenarios"));
   for (const { file, scenario } of loaded) {
     for (const [site, roster] of Object.entries(scenario.roster)) {
       for (const [role, name] of Object.entries(roster)) {

@@ -18,6 +18,7 @@ options:
   --case GLOB        only cases whose id matches, e.g. 'seq17/*' (repeatable)
   --profile P        expectation profile: ${PROFILES.join(", ")} (default rfc7672)
   --list             with run: print the plan and exit
+  --scenarios DIR    read scenarios from DIR instead of scenarios/ (for trying a new file)
   --out DIR          run folder (default run/<time>-<run id>; run/latest points at it)
   --weaken-sender    developer check: render the sender with smtp_tls_security_level = may
                      (opportunistic TLS, no DANE). The run must then go red.
@@ -33,6 +34,7 @@ export interface CliOptions {
   profile: Profile;
   list: boolean;
   out?: string;
+  scenariosDir?: string;
   weakenSender: boolean;
 }
 
@@ -48,6 +50,7 @@ export function parseCli(argv: string[]): CliOptions {
       profile: { type: "string", default: "rfc7672" },
       list: { type: "boolean", default: false },
       out: { type: "string" },
+      scenarios: { type: "string" },
       "weaken-sender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -69,6 +72,7 @@ export function parseCli(argv: string[]): CliOptions {
     profile: values.profile as Profile,
     list: values.list!,
     out: values.out,
+    scenariosDir: values.scenarios,
     weakenSender: values["weaken-sender"]!,
   };
 }

@@ -1,6 +1,6 @@
 // The netns driver: up(plan) -> StartedWorld. Real daemons, one network namespace per host.
 // Bring-up failure, success and Ctrl-C all end in the same teardown.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
@@ -84,6 +84,11 @@ export class StartedWorld implements AsyncDisposable {
       await removeNamespace(this.network.hubNs);
     }
     rmSync(join(REGISTRY_DIR, this.opts.runId, this.plan.id), { recursive: true, force: true });
+    try {
+      rmdirSync(join(REGISTRY_DIR, this.opts.runId)); // the run's socket folder, once its last world is gone
+    } catch {
+      /* other worlds of the run still use it */
+    }
   }
 }
 
