@@ -1,22 +1,31 @@
 // `run --list`: the plan, one cell a line, without bringing anything up.
 import type { WorldPlan } from "../plan/plan.ts";
+import type { Fill } from "../plan/stacks.ts";
 import { describeExpectation } from "../judge/judge.ts";
+
+export function fillLabel(f: Fill): string {
+  const runs = f.impl === f.name ? f.name : `${f.impl} as ${f.name}`;
+  return f.standInFor ? `${runs} (stand-in for ${f.standInFor})` : runs;
+}
 
 export function formatPlan(worlds: WorldPlan[]): string {
   const lines: string[] = [];
   let n = 0;
   for (const w of worlds) {
-    const r = w.lab.roster;
+    const st = w.stack;
     lines.push(
-      `# world ${w.id}: lab ${r["mta-sender"]} / ${r.authority}+${r.resolver}+${r.signer}; remote ${w.remote.roster["mta-receiver"]}+${w.remote.roster.mda}; receiver certificate ${w.receiverCertificate}`,
+      `# world ${w.id}: DNS ${st.authority}/${st.resolver}/${st.signer} at both sites; senders ${w.senders.map((s) => fillLabel(s.fill)).join(", ")}; receiver ${w.receiver.mta}+${w.receiver.mda}; ${w.cases.length} receiver addresses`,
     );
     for (const c of w.cells) {
       n++;
       const tlsa = c.case.tlsa
-        .map((t) => `${t.usage} ${t.selector} ${t.matching}${t.fault ? ` (${t.fault})` : ""}`)
+        .map(
+          (t) => `${t.usage} ${t.selector} ${t.matching}${t.of ? ` of ${t.of}` : ""}${t.fault ? ` (${t.fault})` : ""}`,
+        )
         .join(", ");
+      const roster = `${fillLabel(c.sender.fill)} / ${c.dns.name}${c.dns.authority.standInFor ? ` (stand-in for ${c.dns.authority.standInFor})` : ""}`;
       lines.push(
-        `${c.id.padEnd(34)} ${c.profile}  TLSA ${tlsa.padEnd(22)} expect: ${describeExpectation(c.expectation)}`,
+        `${c.id}  [${roster}]${c.canonical ? " canonical" : ""}  ${c.profile}  TLSA ${tlsa}  expect: ${describeExpectation(c.expectation)}`,
       );
     }
   }

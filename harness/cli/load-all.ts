@@ -14,7 +14,7 @@ export interface Loaded {
 
 export function loadAll(
   repoRoot: string,
-  opts: Pick<CliOptions, "sequences" | "cases" | "profile"> & { scenariosDir?: string },
+  opts: Pick<CliOptions, "sequences" | "cases" | "profile"> & { scenariosDir?: string; mta?: string[]; dns?: string[] },
 ): Loaded {
   const envs = loadEnvironments(join(repoRoot, "environments"));
   const loaded = loadScenarioFiles(opts.scenariosDir ? resolve(opts.scenariosDir) : join(repoRoot, "scenarios"));
@@ -41,6 +41,12 @@ export function loadAll(
   const scenarios = loaded
     .map((l) => l.scenario)
     .filter((s) => !opts.sequences || (s.sequence !== undefined && opts.sequences.includes(s.sequence)));
-  const worlds = planWorlds(scenarios, { profile: opts.profile, caseFilter: globMatcher(opts.cases) });
+  const manifests = new Map([...envs].map(([k, v]) => [k, v.manifest]));
+  const worlds = planWorlds(scenarios, manifests, {
+    profile: opts.profile,
+    caseFilter: globMatcher(opts.cases),
+    mtaFilter: opts.mta ? (names) => names.some((n) => opts.mta!.includes(n)) : undefined,
+    dnsFilter: opts.dns ? (names) => names.some((n) => opts.dns!.includes(n)) : undefined,
+  });
   return { envs, worlds };
 }

@@ -16,6 +16,8 @@ commands:
 options:
   --sequence N[,N]   only these NCCoE sequences (e.g. 17)
   --case GLOB        only cases whose id matches, e.g. 'seq17/*' (repeatable)
+  --mta NAME[,NAME]  only these sending MTAs (e.g. exim)
+  --dns NAME[,NAME]  only DNS stacks that name one of these (e.g. knot, bind)
   --profile P        expectation profile: ${PROFILES.join(", ")} (default rfc7672)
   --list             with run: print the plan and exit
   --scenarios DIR    read scenarios from DIR instead of scenarios/ (for trying a new file)
@@ -31,6 +33,8 @@ export interface CliOptions {
   command: "run" | "up" | "down" | "list" | "help";
   sequences?: number[];
   cases: string[];
+  mta?: string[];
+  dns?: string[];
   profile: Profile;
   list: boolean;
   out?: string;
@@ -47,6 +51,8 @@ export function parseCli(argv: string[]): CliOptions {
     options: {
       sequence: { type: "string" },
       case: { type: "string", multiple: true },
+      mta: { type: "string" },
+      dns: { type: "string" },
       profile: { type: "string", default: "rfc7672" },
       list: { type: "boolean", default: false },
       out: { type: "string" },
@@ -69,6 +75,8 @@ export function parseCli(argv: string[]): CliOptions {
     command,
     sequences,
     cases: values.case ?? [],
+    mta: values.mta?.split(",").map((s) => s.trim()),
+    dns: values.dns?.split(",").map((s) => s.trim()),
     profile: values.profile as Profile,
     list: values.list!,
     out: values.out,

@@ -1,9 +1,11 @@
-// Deterministic names and addresses for a world. Everything sits in 192.0.2.0/24
-// (TEST-NET-1, RFC 5737); nothing the harness makes ever points elsewhere.
+// Deterministic names and addresses for a world. Hosts sit in 192.0.2.0/24 (TEST-NET-1); each
+// case's receiver address comes from 198.51.100.0/24, then 203.0.113.0/24 (TEST-NET-2 and -3,
+// RFC 5737). All are on one bridge; nothing the harness makes ever points elsewhere.
 export const WORLD_SUBNET = "192.0.2.0/24";
 export const WORLD_PREFIX_LEN = 24;
+export const ENDPOINT_SUBNETS = ["198.51.100.0/24", "203.0.113.0/24"];
 
-/** Fixed host numbers inside the world subnet. One world has its own namespaces, so worlds may reuse them. */
+/** Fixed host numbers inside the world subnet. Every world has its own namespaces, so worlds reuse them. */
 export const HOST_NUMBERS = {
   rootServer: 2,
   lab: { resolver: 10, authority: 11, mta: 12 },
@@ -11,9 +13,23 @@ export const HOST_NUMBERS = {
   mua: 30,
 } as const;
 
+export const MAX_SENDERS = 8; // 192.0.2.12 .. 192.0.2.19
+export const MAX_CASES_PER_WORLD = 2 * 253;
+
 export function addr(n: number): string {
   if (n < 1 || n > 254) throw new Error(`host number ${n} outside 1..254`);
   return `192.0.2.${n}`;
+}
+
+export function senderAddr(index: number): string {
+  if (index >= MAX_SENDERS) throw new Error(`more than ${MAX_SENDERS} sender MTAs in one world`);
+  return addr(HOST_NUMBERS.lab.mta + index);
+}
+
+/** The receiver address of the i-th case of a world. */
+export function endpointAddr(index: number): string {
+  if (index >= MAX_CASES_PER_WORLD) throw new Error(`more than ${MAX_CASES_PER_WORLD} cases in one world`);
+  return index < 253 ? `198.51.100.${index + 1}` : `203.0.113.${index - 253 + 1}`;
 }
 
 /** A mail domain per case, named after the case as NIST's tester named its hosts. */

@@ -1,122 +1,226 @@
-// The plan: scenarios expanded into cells (case x roster) grouped into worlds.
-// Pure: a function of the loaded input, with no I/O.
-import type { Case, Expectation, Profile, Scenario, SiteRoster } from "../schema/scenario.ts";
-import { addr, caseLabel, HOST_NUMBERS } from "./addressing.ts";
+// The plan: scenarios expanded into cells (case x sender MTA x DNS stack), grouped into worlds,
+// one world per DNS stack, so each stack is brought up once and serves many cells.
+// Pure: a function of the loaded scenarios and manifests, with no I/O.
+import type { Manifest } from "../schema/manifest.ts";
+import type { Case, Expectation, Profile, Scenario } from "../schema/scenario.ts";
+import { addr, caseLabel, endpointAddr, HOST_NUMBERS, senderAddr } from "./addressing.ts";
+import { expandCases } from "./expand.ts";
+import { discoverSenders, discoverStacks, fill, stackName, type DnsStack, type Fill } from "./stacks.ts";
 
-export const ROOT_ZONE = ".";
-export const TLD = "test";
 export const LAB_ZONE = "lab.test";
 export const REMOTE_ZONE = "remote.test";
 
 export interface SitePlan {
   name: "lab" | "remote";
   zone: string;
-  roster: SiteRoster;
   resolverIp: string;
   authorityIp: string;
+  authorityHost: string;
   mtaIp: string;
   mtaHost: string;
-  authorityHost: string;
+}
+
+export interface SenderPlan {
+  fill: Fill; // e.g. { name: "exchange", impl: "postfix", standInFor: "Microsoft Exchange" }
+  ip: string;
+  host: string;
+}
+
+export interface CasePlan {
+  case: Case;
+  scenarioId: string;
+  sequence?: number;
+  receiverCertificate: Scenario["receiverCertificate"];
+  /** The case's own mail domain, MX host and receiver address under the remote zone. */
+  domain: string;
+  mxHost: string;
+  endpointIp: string;
+}
+
+export interface StackFills {
+  name: string; // as the roster names it, e.g. "ad-dns" or "nsd+unbound+opendnssec"
+  authority: Fill;
+  resolver: Fill;
+  signer: Fill;
 }
 
 export interface CellPlan {
-  id: string; // the case id, which is stable
+  id: string; // "<case id>@<sender>/<dns stack>", stable
+  caseId: string;
   scenarioId: string;
   sequence?: number;
   case: Case;
+  casePlan: CasePlan;
+  sender: SenderPlan;
+  dns: StackFills;
+  canonical: boolean; // the guide's own roster for this sequence
   profile: Profile;
   expectation: Expectation;
-  /** The case's own mail domain and MX host under the remote zone. */
-  domain: string;
-  mxHost: string;
-  sender: string;
+  from: string;
   recipient: string;
 }
 
 export interface WorldPlan {
   id: string;
+  stack: DnsStack; // what runs
+  receiver: { mta: string; mda: string };
+  mua?: Fill;
   scenarioIds: string[];
-  receiverCertificate: Scenario["receiverCertificate"];
   rootServerIp: string;
   rootServerHost: string;
   muaIp: string;
   lab: SitePlan;
   remote: SitePlan;
+  senders: SenderPlan[];
+  cases: CasePlan[];
   cells: CellPlan[];
 }
 
 export interface PlanOptions {
   profile: Profile;
   caseFilter?: (caseId: string) => boolean;
-}
-
-function rosterKey(s: Scenario): string {
-  return JSON.stringify([s.roster, s.receiverCertificate]);
+  mtaFilter?: (names: string[]) => boolean;
+  dnsFilter?: (names: string[]) => boolean;
+  bindings?: Map<string, string>;
 }
 
 export function expectationFor(c: Case, profile: Profile): Expectation {
   return c.expect[profile] ?? c.expect.rfc7672;
 }
 
-export function planWorlds(scenarios: Scenario[], opts: PlanOptions): WorldPlan[] {
-  const groups = new Map<string, Scenario[]>();
-  for (const s of scenarios) {
-    const key = rosterKey(s);
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+function site(name: "lab" | "remote", zone: string, n: { resolver: number; authority: number; mta: number }): SitePlan {
+  return {
+    name,
+    zone,
+    resolverIp: addr(n.resolver),
+    authorityIp: addr(n.authority),
+    authorityHost: `ns.${zone}`,
+    mtaIp: addr(n.mta),
+    mtaHost: `mta.${zone}`,
+  };
+}
+
+interface Pairing {
+  scenario: Scenario;
+  cases: Case[];
+  sender: Fill;
+  dns: StackFills;
+  concrete: DnsStack;
+  canonical: boolean;
+}
+
+function pairings(s: Scenario, manifests: Map<string, Manifest>, opts: PlanOptions): Pairing[] {
+  const b = opts.bindings;
+  const lab = s.roster.lab;
+  const canonicalDns: StackFills = {
+    name: [...new Set([lab.authority, lab.resolver, lab.signer])].join("+"),
+    authority: fill(lab.authority, manifests, b),
+    resolver: fill(lab.resolver, manifests, b),
+    signer: fill(lab.signer, manifests, b),
+  };
+  const dnsChoices: StackFills[] = [canonicalDns];
+  if (s.variants.dns)
+    for (const st of discoverStacks(manifests))
+      if (!dnsChoices.some((d) => d.name === st.name))
+        dnsChoices.push({
+          name: st.name,
+          authority: fill(st.authority, manifests),
+          resolver: fill(st.resolver, manifests),
+          signer: fill(st.signer, manifests),
+        });
+  const senderChoices: Fill[] = [fill(lab["mta-sender"], manifests, b)];
+  if (s.variants["mta-sender"])
+    for (const name of discoverSenders(manifests))
+      if (!senderChoices.some((f) => f.name === name)) senderChoices.push(fill(name, manifests));
+  const cases = expandCases(s.cases).filter((c) => opts.caseFilter?.(c.id) ?? true);
+  const out: Pairing[] = [];
+  for (const dns of dnsChoices) {
+    if (opts.dnsFilter && !opts.dnsFilter([dns.name, dns.authority.impl, dns.resolver.impl, dns.signer.impl])) continue;
+    const concrete = { authority: dns.authority.impl, resolver: dns.resolver.impl, signer: dns.signer.impl };
+    for (const sender of senderChoices) {
+      if (opts.mtaFilter && !opts.mtaFilter([sender.name, sender.impl])) continue;
+      out.push({
+        scenario: s,
+        cases,
+        sender,
+        dns,
+        concrete: { name: stackName(concrete), ...concrete },
+        canonical: dns === canonicalDns && sender === senderChoices[0],
+      });
+    }
   }
+  return out;
+}
+
+export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifest>, opts: PlanOptions): WorldPlan[] {
+  const groups = new Map<string, Pairing[]>();
+  for (const s of scenarios)
+    for (const p of pairings(s, manifests, opts)) {
+      if (p.cases.length === 0) continue;
+      const key = JSON.stringify([p.concrete.name, s.roster.remote, s.roster.lab.mua ?? null]);
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    }
   const worlds: WorldPlan[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
-    const cells: CellPlan[] = group.flatMap((s) =>
-      s.cases
-        .filter((c) => opts.caseFilter?.(c.id) ?? true)
-        .map((c) => {
+    const senders: SenderPlan[] = [];
+    const cases: CasePlan[] = [];
+    const cells: CellPlan[] = [];
+    for (const p of group) {
+      let sender = senders.find((x) => x.fill.name === p.sender.name);
+      if (!sender) {
+        sender = { fill: p.sender, ip: senderAddr(senders.length), host: `${p.sender.name}.${LAB_ZONE}` };
+        senders.push(sender);
+      }
+      for (const c of p.cases) {
+        let cp = cases.find((x) => x.case.id === c.id);
+        if (!cp) {
           const domain = `${caseLabel(c.id)}.${REMOTE_ZONE}`;
-          return {
-            id: c.id,
-            scenarioId: s.id,
-            sequence: s.sequence,
+          cp = {
             case: c,
-            profile: opts.profile,
-            expectation: expectationFor(c, opts.profile),
+            scenarioId: p.scenario.id,
+            sequence: p.scenario.sequence,
+            receiverCertificate: p.scenario.receiverCertificate,
             domain,
             mxHost: `mx.${domain}`,
-            sender: `alice@${LAB_ZONE}`,
-            recipient: `bob@${domain}`,
+            endpointIp: endpointAddr(cases.length),
           };
-        }),
-    );
-    if (cells.length === 0) continue;
-    const id = `w${worlds.length + 1}-${first.roster.lab.authority}-${first.roster.lab.resolver}-${first.roster.lab.signer}`;
+          cases.push(cp);
+        }
+        cells.push({
+          id: `${c.id}@${p.sender.name}/${p.dns.name}`,
+          caseId: c.id,
+          scenarioId: p.scenario.id,
+          sequence: p.scenario.sequence,
+          case: c,
+          casePlan: cp,
+          sender,
+          dns: p.dns,
+          canonical: p.canonical,
+          profile: opts.profile,
+          expectation: expectationFor(c, opts.profile),
+          from: `alice@${sender.host}`,
+          recipient: `bob@${cp.domain}`,
+        });
+      }
+    }
+    const lab = site("lab", LAB_ZONE, HOST_NUMBERS.lab);
+    lab.mtaIp = senders[0]!.ip;
     worlds.push({
-      id,
-      scenarioIds: group.map((s) => s.id),
-      receiverCertificate: first.receiverCertificate,
+      id: `w${worlds.length + 1}-${first.concrete.name.replace(/\+/g, "-")}`,
+      stack: first.concrete,
+      receiver: { mta: first.scenario.roster.remote["mta-receiver"], mda: first.scenario.roster.remote.mda },
+      mua: first.scenario.roster.lab.mua ? fill(first.scenario.roster.lab.mua, manifests, opts.bindings) : undefined,
+      scenarioIds: [...new Set(group.map((p) => p.scenario.id))],
       rootServerIp: addr(HOST_NUMBERS.rootServer),
       rootServerHost: "ns.nic.test",
       muaIp: addr(HOST_NUMBERS.mua),
-      lab: site("lab", LAB_ZONE, first.roster.lab, HOST_NUMBERS.lab),
-      remote: site("remote", REMOTE_ZONE, first.roster.remote, HOST_NUMBERS.remote),
+      lab,
+      remote: site("remote", REMOTE_ZONE, HOST_NUMBERS.remote),
+      senders,
+      cases,
       cells,
     });
   }
   return worlds;
-}
-
-function site(
-  name: "lab" | "remote",
-  zone: string,
-  roster: SiteRoster,
-  n: { resolver: number; authority: number; mta: number },
-): SitePlan {
-  return {
-    name,
-    zone,
-    roster,
-    resolverIp: addr(n.resolver),
-    authorityIp: addr(n.authority),
-    mtaIp: addr(n.mta),
-    mtaHost: `mta.${zone}`,
-    authorityHost: `ns.${zone}`,
-  };
 }

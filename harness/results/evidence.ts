@@ -9,14 +9,20 @@ import { tlsaOwner } from "../world/tlsa.ts";
 import { caseLabel } from "../plan/addressing.ts";
 
 export function evidenceDirOf(runDir: string, cellId: string): { abs: string; rel: string } {
-  const rel = join("cells", ...cellId.split("/").map(caseLabel));
+  // "seq17/dane-ee-valid@postfix/bind" -> cells/seq17/dane-ee-valid/postfix--bind
+  const [caseId, roster] = cellId.split("@");
+  const rel = join(
+    "cells",
+    ...caseId!.split("/").map(caseLabel),
+    ...(roster ? [roster.replace(/\//g, "--").replace(/[^A-Za-z0-9+.-]/g, "_")] : []),
+  );
   return { abs: join(runDir, rel), rel };
 }
 
 /** While the world is up: what DNS serves for the case (the TLSA RRset with its RRSIGs). */
 export async function captureServedRecords(world: StartedWorld, run: CellRun, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const owner = tlsaOwner(run.cell.mxHost);
+  const owner = tlsaOwner(run.cell.casePlan.mxHost);
   const viaResolver = await world.exec("lab", [
     "dig",
     "+dnssec",
@@ -38,7 +44,13 @@ export async function captureServedRecords(world: StartedWorld, run: CellRun, di
     `; from the lab's validating resolver ${world.plan.lab.resolverIp}\n${viaResolver.stdout}\n` +
       `; from the remote authority ${world.plan.remote.authorityIp}\n${viaAuthority.stdout}`,
   );
-  const mx = await world.exec("lab", ["dig", "+dnssec", `@${world.plan.lab.resolverIp}`, run.cell.domain, "MX"]);
+  const mx = await world.exec("lab", [
+    "dig",
+    "+dnssec",
+    `@${world.plan.lab.resolverIp}`,
+    run.cell.casePlan.domain,
+    "MX",
+  ]);
   writeFileSync(join(dir, "mx-as-served.txt"), mx.stdout);
 }
 
@@ -66,14 +78,16 @@ export function writeCellEvidence(world: StartedWorld, run: CellRun, dir: string
   ];
   writeFileSync(join(dir, "verdict.txt"), lines.join("\n"));
   writeFileSync(join(dir, "observation.json"), JSON.stringify({ evidence: run.evidence, verdict: v }, null, 2));
-  const tlsa = world.tlsa.get(run.cell.id) ?? [];
+  const tlsa = world.tlsa.get(run.cell.caseId) ?? [];
   writeFileSync(
     join(dir, "tlsa-published.txt"),
     tlsa
-      .map((r) => `${tlsaOwner(run.cell.mxHost)}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`)
+      .map((r) => `${tlsaOwner(run.cell.casePlan.mxHost)}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`)
       .join("\n") + "\n",
   );
-  if (world.pki) copyFileSync(world.pki.certFile, join(dir, "receiver-certificate.pem"));
+  const presented = world.pki?.certPems.get(run.cell.caseId);
+  if (presented) writeFileSync(join(dir, "receiver-certificate-chain.pem"), presented);
+  if (world.pki) copyFileSync(world.pki.caFile, join(dir, "local-ca-root.pem"));
   if (run.observed?.delivered?.source)
     writeFileSync(join(dir, "message-as-delivered.eml"), run.observed.delivered.source);
   const zonesDir = join(world.opts.worldDir, "zones");

@@ -6,14 +6,17 @@ import type { Outcome } from "../judge/judge.ts";
 export const RESULTS_SCHEMA = "nccoe-harness/results@1";
 
 export interface RoleFill {
-  implementation: string;
+  implementation: string; // what ran
+  as?: string; // the roster's name, when it differs (an external product filled by its stand-in)
   title: string;
   version: string;
   standInFor?: string;
 }
 
 export interface CellResult {
-  id: string;
+  id: string; // "<case id>@<sender>/<dns stack>"
+  caseId: string;
+  canonical: boolean; // the guide's own roster for the sequence
   scenario: string;
   sequence?: number;
   world: string;

@@ -15,7 +15,7 @@ export interface CaptureVerdict {
 
 export async function sendCanary(world: StartedWorld): Promise<{ token: string; error?: string }> {
   const token = `canary${randomBytes(12).toString("hex")}`;
-  const domain = world.plan.cells[0]?.domain;
+  const domain = world.plan.cases[0]?.domain;
   try {
     if (!world.mua || !domain) throw new Error("no mail client or no case domain");
     // Straight to the receiving MTA, no STARTTLS: this crosses the captured hop in cleartext.

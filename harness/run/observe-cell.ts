@@ -47,7 +47,8 @@ export async function observeCell(
   imapPassword: string,
   timeoutMs = 30_000,
 ): Promise<CellObservation> {
-  const senderInst = world.instance("lab", "mta-sender");
+  const senderInst = world.instances.find((i) => i.sender === cell.sender);
+  if (!senderInst) throw new Error(`${cell.id}: no sending MTA instance for ${cell.sender.fill.name}`);
   const receiverInst = world.instance("remote", "mta-receiver");
   const senderObs = await observerOf(envs.get(senderInst.impl)!);
   const receiverObs = await observerOf(envs.get(receiverInst.impl)!);

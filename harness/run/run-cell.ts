@@ -45,9 +45,9 @@ export async function runCell(
   try {
     if (!world.mua) throw new Error("the world has no mail client");
     const reply = await world.mua.submit({
-      host: world.plan.lab.mtaIp,
+      host: cell.sender.ip,
       port: 25,
-      from: cell.sender,
+      from: cell.from,
       to: cell.recipient,
       subject: `[${cell.id}] ${token}`,
       messageId,

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Implementation } from "../load/environments.ts";
 import type { CellPlan, WorldPlan } from "../plan/plan.ts";
+import type { Fill } from "../plan/stacks.ts";
 import type { Profile } from "../schema/scenario.ts";
 import { upNetnsWorld, type StartedWorld } from "../driver/netns/world.ts";
 import { release } from "../os/teardown.ts";
@@ -22,23 +23,37 @@ export interface RunOptions {
   progress: (line: string) => void;
 }
 
-async function rosterOf(w: WorldPlan, envs: Map<string, Implementation>, cwd: string) {
-  const fill = async (roster: Record<string, string | undefined>) => {
-    const out: Record<string, RoleFill> = {};
-    for (const [role, name] of Object.entries(roster)) {
-      if (!name) continue;
-      const impl = envs.get(name);
-      if (!impl) throw new Error(`the roster names '${name}' for ${role}, but environments/${name}/ does not exist`);
-      out[role] = {
-        implementation: name,
-        title: impl.manifest.title,
-        version: await versionOf(impl, cwd),
-        ...(impl.manifest.standInFor ? { standInFor: impl.manifest.standInFor } : {}),
-      };
-    }
-    return out;
+async function roleFill(f: Fill, envs: Map<string, Implementation>, cwd: string): Promise<RoleFill> {
+  const impl = envs.get(f.impl);
+  if (!impl) throw new Error(`environments/${f.impl}/ does not exist`);
+  return {
+    implementation: f.impl,
+    title: impl.manifest.title,
+    version: await versionOf(impl, cwd),
+    ...(f.name !== f.impl ? { as: f.name } : {}),
+    ...(f.standInFor ? { standInFor: f.standInFor } : {}),
   };
-  return { lab: await fill(w.lab.roster), remote: await fill(w.remote.roster) };
+}
+
+/** Which software filled each role of a cell, with versions read from the binaries. */
+async function rosterOf(w: WorldPlan, c: CellPlan, envs: Map<string, Implementation>, cwd: string) {
+  const rf = (f: Fill) => roleFill(f, envs, cwd);
+  const dns = {
+    authority: await rf(c.dns.authority),
+    resolver: await rf(c.dns.resolver),
+    signer: await rf(c.dns.signer),
+  };
+  const lab: Record<string, RoleFill> = { "mta-sender": await rf(c.sender.fill), ...dns };
+  if (w.mua) lab.mua = await rf(w.mua);
+  const plain = (name: string): Fill => ({ name, impl: name });
+  const remote: Record<string, RoleFill> = {
+    "mta-receiver": await rf(plain(w.receiver.mta)),
+    mda: await rf(plain(w.receiver.mda)),
+    authority: await rf(plain(w.stack.authority)),
+    resolver: await rf(plain(w.stack.resolver)),
+    signer: await rf(plain(w.stack.signer)),
+  };
+  return { lab, remote };
 }
 
 function cellResult(
@@ -50,6 +65,8 @@ function cellResult(
   const c = run.cell;
   const base = {
     id: c.id,
+    caseId: c.caseId,
+    canonical: c.canonical,
     scenario: c.scenarioId,
     sequence: c.sequence,
     world: w.id,
@@ -75,7 +92,8 @@ export async function runWorld(
   envs: Map<string, Implementation>,
   opts: RunOptions,
 ): Promise<{ world: WorldResult; cells: CellResult[] }> {
-  const roster = await rosterOf(w, envs, opts.repoRoot);
+  const rosters = new Map<string, CellResult["roster"]>();
+  for (const c of w.cells) rosters.set(c.id, await rosterOf(w, c, envs, opts.repoRoot));
   let started: StartedWorld | undefined;
   try {
     started = await upNetnsWorld(w, envs, {
@@ -91,7 +109,9 @@ export async function runWorld(
     opts.progress(reason);
     return {
       world: { id: w.id, scenarios: w.scenarioIds, bringUpSeconds: {}, error: reason },
-      cells: w.cells.map((cell) => cellResult(w, roster, { cell, outcome: "error", reason }, opts.runDir)),
+      cells: w.cells.map((cell) =>
+        cellResult(w, rosters.get(cell.id)!, { cell, outcome: "error", reason }, opts.runDir),
+      ),
     };
   }
   try {
@@ -115,7 +135,7 @@ export async function runWorld(
     const timings = Object.fromEntries(Object.entries(started.timings).map(([k, v]) => [k, Number(v!.toFixed(3))]));
     return {
       world: { id: w.id, scenarios: w.scenarioIds, bringUpSeconds: timings, capture },
-      cells: settled.map((r) => cellResult(w, roster, r, opts.runDir)),
+      cells: settled.map((r) => cellResult(w, rosters.get(r.cell.id)!, r, opts.runDir)),
     };
   } finally {
     release(started);

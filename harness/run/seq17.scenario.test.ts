@@ -23,7 +23,14 @@ const hasDaemons = (() => {
 })();
 
 async function runSeq17(weakenSender: boolean) {
-  const loaded = loadAll(repoRoot, { sequences: [17], cases: [], profile: "rfc7672" });
+  // The canonical roster only: Postfix with NSD + Unbound + OpenDNSSEC.
+  const loaded = loadAll(repoRoot, {
+    sequences: [17],
+    cases: [],
+    profile: "rfc7672",
+    mta: ["postfix"],
+    dns: ["nsd+unbound+opendnssec"],
+  });
   const runId = newRunId();
   const results = await runPlan(loaded.worlds, loaded.envs, {
     runId,
@@ -35,7 +42,7 @@ async function runSeq17(weakenSender: boolean) {
     progress: () => undefined,
   });
   const leftovers = (await listNamespaces()).filter((n) => n.includes(runId));
-  return { results, leftovers, byId: new Map(results.cells.map((c) => [c.id, c])) };
+  return { results, leftovers, byId: new Map(results.cells.map((c) => [c.caseId, c])) };
 }
 
 describe.skipIf(!isRoot || !hasDaemons)("sequence 17 on real daemons (needs root and the Debian packages)", () => {

@@ -67,14 +67,23 @@ export const Manifest = z
     title: z.string(),
     /** native: a Debian package the harness runs. external: a product a vendor binds (see bindings). */
     kind: z.enum(["native", "external"]).default("native"),
-    /** For a stand-in: the product it stands in for, shown in every result. */
+    /** For an external product (kind: external): the implementation that stands in for it by
+     *  default, and how a vendor binds the real product instead. Results label the stand-in. */
+    standIn: z.string().optional(),
+    binding: z.string().optional(),
+    /** A stand-in shipped as its own folder says which product it stands in for. */
     standInFor: z.string().optional(),
+    /** A DNS stack is led by an implementation that fills `authority`; it names the partners
+     *  for the stack roles it does not fill itself (e.g. NSD: resolver unbound, signer opendnssec). */
+    stack: z.object({ resolver: z.string().optional(), signer: z.string().optional() }).strict().optional(),
+    /** Leave this implementation out of matrix variants (it still fills rosters that name it). */
+    variant: z.boolean().default(true),
     packages: z.array(z.string()).default([]),
     version: z
       .object({ argv: z.array(z.string()).min(1), pattern: z.string().default("([0-9][0-9A-Za-z.+~-]*)") })
       .strict(),
     features: z.array(z.string()).default([]),
-    roles: z.partialRecord(Role, RoleSpec),
+    roles: z.partialRecord(Role, RoleSpec).default({}),
     /** Optional module (relative) that turns this implementation's logs into observations. */
     observer: z.string().optional(),
   })

@@ -11,33 +11,61 @@ export const PROFILES = ["rfc7672", "nccoe-2017"] as const;
 export const Profile = z.enum(PROFILES);
 export type Profile = z.infer<typeof Profile>;
 
-/** Which software fills each role at one site. Values are environments/<name>. */
-export const SiteRoster = z
+/** The lab site's canonical roster from the guide. Values are environments/<name> folders;
+ *  an `external` implementation (Exchange, AD DNS, Secure64) is filled by its stand-in unless bound. */
+export const LabRoster = z
   .object({
     mua: z.string().optional(),
-    "mta-sender": z.string().optional(),
-    "mta-receiver": z.string().optional(),
-    mda: z.string().optional(),
+    "mta-sender": z.string(),
     authority: z.string(),
     resolver: z.string(),
     signer: z.string(),
   })
   .strict();
-export type SiteRoster = z.infer<typeof SiteRoster>;
+export type LabRoster = z.infer<typeof LabRoster>;
+
+/** The remote site: its mail software. Its DNS runs the same stack as the world's lab site. */
+export const RemoteRoster = z.object({ "mta-receiver": z.string(), mda: z.string() }).strict();
+export type RemoteRoster = z.infer<typeof RemoteRoster>;
 
 export const TlsaFault = z.enum(["wrong-digest"]);
 export type TlsaFault = z.infer<typeof TlsaFault>;
+
+/** What a TLSA record is made from. */
+export const TlsaSource = z.enum([
+  "presented", // the certificate the receiver presents (the default for usages 1 and 3)
+  "ta", // the local CA's root, the trust anchor (the default for usages 0 and 2)
+  "intermediate", // the local CA's intermediate
+  "spare", // a second certificate of the same kind that the receiver does not present
+  "other-ca", // the root of an unrelated CA
+]);
+export type TlsaSource = z.infer<typeof TlsaSource>;
 
 export const TlsaSpec = z
   .object({
     usage: z.number().int().min(0).max(255),
     selector: z.number().int().min(0).max(255),
     matching: z.number().int().min(0).max(255),
+    of: TlsaSource.optional(),
     /** Rendering-time fault: the record is made from the real certificate, then broken. */
     fault: TlsaFault.optional(),
   })
   .strict();
 export type TlsaSpec = z.infer<typeof TlsaSpec>;
+
+export const CertificateKind = z.enum(["self-signed", "local-ca", "other-ca"]);
+export type CertificateKind = z.infer<typeof CertificateKind>;
+
+/** The certificate the receiving MTA presents for one case. */
+export const Presented = z
+  .object({
+    kind: CertificateKind.optional(), // default: the scenario's receiverCertificate
+    /** "mx": names the case's MX host; "mismatch": names another host only. */
+    name: z.enum(["mx", "mismatch"]).default("mx"),
+    validity: z.enum(["valid", "expired"]).default("valid"),
+  })
+  .strict();
+export type Presented = z.infer<typeof Presented>;
 
 export const Delivery = z.enum(["delivered", "withheld"]);
 export const TlsState = z.enum([
@@ -76,8 +104,18 @@ export const Case = z
     id: z.string().regex(CASE_ID, "a case id looks like 'seq17/dane-ee-valid'"),
     title: z.string().min(1),
     tlsa: z.array(TlsaSpec).min(1),
+    present: Presented.optional(),
     /** Expectations per profile; 'rfc7672' is required, others fall back to it. */
     expect: z.object({ rfc7672: Expectation, "nccoe-2017": Expectation.optional() }).strict(),
+    /** One YAML entry, several cases: every combination of these replaces the TLSA records'
+     *  selector and matching type, and the case id gets "-s<S>m<M>" (its twin varies alike). */
+    vary: z
+      .object({
+        selector: z.array(z.number().int().min(0).max(255)).min(1),
+        matching: z.array(z.number().int().min(0).max(255)).min(1),
+      })
+      .strict()
+      .optional(),
     /** Every positive case names its negative twin, and the twin names what it is twin of. */
     twin: z.string().regex(CASE_ID).optional(),
     twinOf: z.string().regex(CASE_ID).optional(),
@@ -99,8 +137,13 @@ export const Scenario = z
     sequence: z.number().int().optional(),
     title: z.string().min(1),
     source: z.string().min(1),
-    receiverCertificate: z.enum(["self-signed", "local-ca"]),
-    roster: z.object({ lab: SiteRoster, remote: SiteRoster }).strict(),
+    receiverCertificate: CertificateKind,
+    roster: z.object({ lab: LabRoster, remote: RemoteRoster }).strict(),
+    /** Matrix variants besides the canonical roster: every implementation that can fill the role. */
+    variants: z
+      .object({ "mta-sender": z.boolean().default(true), dns: z.boolean().default(true) })
+      .strict()
+      .default({ "mta-sender": true, dns: true }),
     cases: z.array(Case).min(1),
   })
   .strict();

@@ -1,6 +1,6 @@
 // Which daemons a world runs, where, and the render context each one's templates see. Pure.
 import { join } from "node:path";
-import type { WorldPlan, SitePlan } from "../plan/plan.ts";
+import type { SenderPlan, SitePlan, WorldPlan } from "../plan/plan.ts";
 import { WORLD_SUBNET } from "../plan/addressing.ts";
 import type { Role } from "../schema/scenario.ts";
 import type { Context } from "./template.ts";
@@ -8,12 +8,14 @@ import type { Context } from "./template.ts";
 export type HostName = "root" | "lab" | "remote" | "mua";
 
 export interface Instance {
-  key: string; // e.g. "remote/postfix-mta-receiver"
+  key: string; // e.g. "remote/postfix-mta-receiver", "lab/exim-mta-sender"
   host: HostName;
-  impl: string;
+  name: string; // the roster's name for it (e.g. "exchange")
+  impl: string; // what runs (e.g. "postfix")
   role: Role;
   dir: string;
   context: Context;
+  sender?: SenderPlan;
 }
 
 export interface WorldPaths {
@@ -21,30 +23,32 @@ export interface WorldPaths {
   worldDir: string;
   /** A short folder for Unix sockets (their paths may not exceed 107 bytes). */
   socketsDir: string;
-  tlsCert: string;
-  tlsKey: string;
   zonesDir: string; // signed zone files, named <zone>.zone.signed ("root" for ".")
   trustAnchorFile: string;
   rootHintsFile: string;
+  caFile: string; // the remote site's local CA root, trusted by the lab's MTAs
+  receiverPemFile: string; // the receiving MTA's own certificate (its host name)
+  endpoints: { ip: string; pemFile: string }[]; // one receiver address and certificate per case
   imapPassword: string;
   smtpTlsSecurityLevel: string; // "dane" normally; "may" is the deliberately weakened sender
 }
 
-function instance(host: HostName, impl: string, role: Role, paths: WorldPaths, ctx: Context): Instance {
-  const dir = join(paths.worldDir, "hosts", host, `${impl}-${role}`);
-  const sockDir = join(paths.socketsDir, `${host}-${role}`);
+export function signedZoneFile(p: Pick<WorldPaths, "zonesDir">, zone: string): string {
+  return join(p.zonesDir, `${zone === "." ? "root" : zone}.zone.signed`);
+}
+
+function instance(host: HostName, name: string, impl: string, role: Role, paths: WorldPaths, ctx: Context): Instance {
+  const dir = join(paths.worldDir, "hosts", host, `${name}-${role}`);
+  const sockDir = join(paths.socketsDir, `${host}-${name}-${role}`);
   return {
-    key: `${host}/${impl}-${role}`,
+    key: `${host}/${name}-${role}`,
     host,
+    name,
     impl,
     role,
     dir,
-    context: { ...ctx, dir, sockDir, instance: `${host}-${impl}-${role}` },
+    context: { ...ctx, dir, sockDir, instance: `${host}-${name}-${role}` },
   };
-}
-
-export function signedZoneFile(p: Pick<WorldPaths, "zonesDir">, zone: string): string {
-  return join(p.zonesDir, `${zone === "." ? "root" : zone}.zone.signed`);
 }
 
 function siteContext(s: SitePlan) {
@@ -54,10 +58,11 @@ function siteContext(s: SitePlan) {
 export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
   const world = { subnet: WORLD_SUBNET, rootServerIp: w.rootServerIp, rootServerHost: w.rootServerHost };
   const base = { world, repoRoot: p.repoRoot };
+  const st = w.stack;
   const out: Instance[] = [];
-  // The root operator's server: "." and "test." on one authority (the remote site's authority software).
+  // The root operator's server: "." and "test." on the world's authority software.
   out.push(
-    instance("root", w.remote.roster.authority, "authority", p, {
+    instance("root", st.authority, st.authority, "authority", p, {
       ...base,
       ip: w.rootServerIp,
       probeZone: "test.",
@@ -69,9 +74,8 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
   );
   for (const s of [w.lab, w.remote]) {
     const site = siteContext(s);
-    const r = s.roster;
     out.push(
-      instance(s.name, r.authority, "authority", p, {
+      instance(s.name, st.authority, st.authority, "authority", p, {
         ...base,
         site,
         ip: s.authorityIp,
@@ -80,7 +84,7 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
       }),
     );
     out.push(
-      instance(s.name, r.resolver, "resolver", p, {
+      instance(s.name, st.resolver, st.resolver, "resolver", p, {
         ...base,
         site,
         ip: s.resolverIp,
@@ -88,31 +92,41 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
         rootHintsFile: p.rootHintsFile,
       }),
     );
-    if (r["mta-sender"])
-      out.push(
-        instance(s.name, r["mta-sender"], "mta-sender", p, {
-          ...base,
-          site,
-          ip: s.mtaIp,
-          smtpTlsSecurityLevel: p.smtpTlsSecurityLevel,
-        }),
-      );
-    const lmtp = { host: "127.0.0.1", port: 24 };
-    if (r["mta-receiver"])
-      out.push(
-        instance(s.name, r["mta-receiver"], "mta-receiver", p, {
-          ...base,
-          site,
-          ip: s.mtaIp,
-          lmtp,
-          tls: { cert: p.tlsCert, key: p.tlsKey },
-          mailDomains: w.cells.map((c) => c.domain).join(" ") || s.zone,
-        }),
-      );
-    if (r.mda)
-      out.push(instance(s.name, r.mda, "mda", p, { ...base, site, ip: s.mtaIp, lmtp, imapPassword: p.imapPassword }));
   }
-  if (w.lab.roster.mua) out.push(instance("mua", w.lab.roster.mua, "mua", p, { ...base, ip: w.muaIp }));
+  const lab = siteContext(w.lab);
+  for (const sender of w.senders) {
+    const inst = instance("lab", sender.fill.name, sender.fill.impl, "mta-sender", p, {
+      ...base,
+      site: { ...lab, mtaIp: sender.ip, mtaHost: sender.host },
+      ip: sender.ip,
+      smtpTlsSecurityLevel: p.smtpTlsSecurityLevel,
+      caFile: p.caFile,
+    });
+    out.push({ ...inst, sender });
+  }
+  const remote = siteContext(w.remote);
+  const lmtp = { host: "127.0.0.1", port: 24 };
+  out.push(
+    instance("remote", w.receiver.mta, w.receiver.mta, "mta-receiver", p, {
+      ...base,
+      site: remote,
+      ip: w.remote.mtaIp,
+      lmtp,
+      tls: { pemFile: p.receiverPemFile },
+      endpoints: p.endpoints,
+      mailDomains: w.cases.map((c) => c.domain).join(" ") || w.remote.zone,
+    }),
+  );
+  out.push(
+    instance("remote", w.receiver.mda, w.receiver.mda, "mda", p, {
+      ...base,
+      site: remote,
+      ip: w.remote.mtaIp,
+      lmtp,
+      imapPassword: p.imapPassword,
+    }),
+  );
+  if (w.mua) out.push(instance("mua", w.mua.name, w.mua.impl, "mua", p, { ...base, ip: w.muaIp }));
   return out;
 }
 

@@ -1,24 +1,55 @@
 // The world's PKI: keys and certificates made fresh for every world.
-// Keys come from Node's native crypto (fast); node-forge builds the X.509 certificates.
-// node-forge is RSA-only, which is what the NCCoE lab used.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+// node-forge builds the X.509 structures; Node's native crypto makes the RSA keys and the
+// signatures (forge's pure-JS RSA costs ~200 ms per key and ~30 ms per signature here).
+// RSA is what the NCCoE lab used, and node-forge is RSA-only.
+import { generateKeyPair, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import forge from "node-forge";
 
-export interface KeyAndCert {
+export interface Issued {
   keyPem: string;
   certPem: string;
+  /** The chain the server sends after its own certificate (intermediates, then the root if asked). */
+  chainPems: string[];
 }
 
-export interface SelfSignedOptions {
+export interface CertOptions {
   commonName: string;
-  dnsNames: string[];
+  dnsNames?: string[];
   notBefore?: Date;
   notAfter?: Date;
+  ca?: boolean;
 }
 
 export function newRsaKeyPem(bits = 2048): string {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: bits });
   return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+}
+
+/** Fresh RSA keys, made concurrently on libuv's thread pool. */
+export async function newRsaKeys(n: number, bits = 2048): Promise<string[]> {
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<string>((resolve, reject) =>
+          generateKeyPair("rsa", { modulusLength: bits }, (err, _pub, priv) =>
+            err ? reject(err) : resolve(priv.export({ type: "pkcs8", format: "pem" }).toString()),
+          ),
+        ),
+    ),
+  );
+}
+
+/** Sign the TBSCertificate natively (sha256WithRSAEncryption), as forge's cert.sign() would. */
+function signNatively(cert: forge.pki.Certificate, signerKeyPem: string): void {
+  const oid = forge.pki.oids.sha256WithRSAEncryption!;
+  cert.siginfo.algorithmOid = oid;
+  cert.signatureOid = oid;
+  const pki = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+  const tbs = pki.getTBSCertificate(cert);
+  (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
+  const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), "binary");
+  cert.signature = sign("sha256", der, signerKeyPem).toString("binary");
 }
 
 function serial(): string {
@@ -27,8 +58,7 @@ function serial(): string {
   return b.toString("hex");
 }
 
-export function selfSignedCertificate(opts: SelfSignedOptions): KeyAndCert {
-  const keyPem = newRsaKeyPem();
+function build(opts: CertOptions, keyPem: string, issuer?: { keyPem: string; certPem: string }): string {
   const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
@@ -36,15 +66,61 @@ export function selfSignedCertificate(opts: SelfSignedOptions): KeyAndCert {
   const now = Date.now();
   cert.validity.notBefore = opts.notBefore ?? new Date(now - 3600_000);
   cert.validity.notAfter = opts.notAfter ?? new Date(now + 30 * 86400_000);
-  const name = [{ name: "commonName", value: opts.commonName }];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: false, critical: true },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: "extKeyUsage", serverAuth: true, clientAuth: true },
-    { name: "subjectAltName", altNames: opts.dnsNames.map((value) => ({ type: 2, value })) },
-  ]);
-  cert.sign(key, forge.md.sha256.create());
-  return { keyPem, certPem: forge.pki.certificateToPem(cert) };
+  cert.setSubject([{ name: "commonName", value: opts.commonName }]);
+  const issuerCert = issuer ? forge.pki.certificateFromPem(issuer.certPem) : undefined;
+  cert.setIssuer(issuerCert ? issuerCert.subject.attributes : [{ name: "commonName", value: opts.commonName }]);
+  const ext: object[] = opts.ca
+    ? [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+        { name: "subjectKeyIdentifier" },
+      ]
+    : [
+        { name: "basicConstraints", cA: false, critical: true },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+        { name: "extKeyUsage", serverAuth: true, clientAuth: true },
+        { name: "subjectAltName", altNames: (opts.dnsNames ?? [opts.commonName]).map((value) => ({ type: 2, value })) },
+        { name: "subjectKeyIdentifier" },
+      ];
+  if (issuerCert) {
+    const ski = issuerCert.getExtension("subjectKeyIdentifier") as { subjectKeyIdentifier?: string } | null;
+    if (ski?.subjectKeyIdentifier)
+      ext.push({ name: "authorityKeyIdentifier", keyIdentifier: forge.util.hexToBytes(ski.subjectKeyIdentifier) });
+  }
+  cert.setExtensions(ext);
+  signNatively(cert, issuer ? issuer.keyPem : keyPem);
+  return forge.pki.certificateToPem(cert);
+}
+
+export function selfSignedCertificate(opts: CertOptions, keyPem = newRsaKeyPem()): Issued {
+  return { keyPem, certPem: build(opts, keyPem), chainPems: [] };
+}
+
+/** A local CA: a self-signed root and an intermediate that issues the leaves. */
+export interface LocalCa {
+  root: Issued;
+  intermediate: Issued;
+}
+
+export function localCa(name: string, rootKeyPem = newRsaKeyPem(), intKey = newRsaKeyPem()): LocalCa {
+  const root = selfSignedCertificate(
+    { commonName: `${name} Root CA`, ca: true, notAfter: new Date(Date.now() + 365 * 86400_000) },
+    rootKeyPem,
+  );
+  const intermediate: Issued = {
+    keyPem: intKey,
+    certPem: build({ commonName: `${name} Issuing CA`, ca: true }, intKey, root),
+    chainPems: [root.certPem],
+  };
+  return { root, intermediate };
+}
+
+/** A leaf issued by the CA's intermediate. The chain sent holds the intermediate and the root
+ *  (RFC 7671 §5.2.2: a DANE-TA(2) server should include the trust anchor certificate). */
+export function issueLeaf(ca: LocalCa, opts: CertOptions, keyPem = newRsaKeyPem()): Issued {
+  return {
+    keyPem,
+    certPem: build(opts, keyPem, ca.intermediate),
+    chainPems: [ca.intermediate.certPem, ca.root.certPem],
+  };
 }

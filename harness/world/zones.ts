@@ -1,6 +1,6 @@
 // Unsigned zone texts for the world's private DNS tree: ".", "test.", "lab.test.", "remote.test.".
 // Pure: DS records of the children are inputs, so a parent is rendered after its children are signed.
-import type { CellPlan, SitePlan, WorldPlan } from "../plan/plan.ts";
+import type { SitePlan, WorldPlan } from "../plan/plan.ts";
 import { tlsaOwner, tlsaPresentation, type TlsaRdata } from "./tlsa.ts";
 
 const TTL = 300;
@@ -36,26 +36,31 @@ export function tldZone(w: WorldPlan, childDs: string[], serial: number): string
   return lines.join("\n");
 }
 
-/** A site's own zone: name server, MTA, and for the remote site one mail domain per cell. */
-export function siteZone(
-  site: SitePlan,
-  serial: number,
-  cells: CellPlan[] = [],
-  tlsaByCell: Map<string, TlsaRdata[]> = new Map(),
-): string {
-  const lines = [
+function siteHead(site: SitePlan, serial: number): string[] {
+  return [
     ...soa(site.zone, site.authorityHost, serial),
     `${site.zone}. ${TTL} IN NS ${site.authorityHost}.`,
     `${site.authorityHost}. ${TTL} IN A ${site.authorityIp}`,
     `${site.mtaHost}. ${TTL} IN A ${site.mtaIp}`,
     `${site.zone}. ${TTL} IN MX 10 ${site.mtaHost}.`,
   ];
-  for (const cell of cells) {
-    lines.push(`; case ${cell.id}`);
-    lines.push(`${cell.domain}. ${TTL} IN MX 10 ${cell.mxHost}.`);
-    lines.push(`${cell.mxHost}. ${TTL} IN A ${site.mtaIp}`);
-    for (const r of tlsaByCell.get(cell.id) ?? []) lines.push(tlsaPresentation(tlsaOwner(cell.mxHost), r, TTL));
+}
+
+/** The lab zone: its name server and every sending MTA (for their HELO names). */
+export function labZone(w: WorldPlan, serial: number): string {
+  const lines = siteHead(w.lab, serial);
+  for (const s of w.senders) lines.push(`${s.host}. ${TTL} IN A ${s.ip}`);
+  return [...lines, ""].join("\n");
+}
+
+/** The remote zone: per case a mail domain, its MX host on the case's own address, and its TLSA RRset. */
+export function remoteZone(w: WorldPlan, tlsaByCase: Map<string, TlsaRdata[]>, serial: number): string {
+  const lines = siteHead(w.remote, serial);
+  for (const cp of w.cases) {
+    lines.push(`; case ${cp.case.id}`);
+    lines.push(`${cp.domain}. ${TTL} IN MX 10 ${cp.mxHost}.`);
+    lines.push(`${cp.mxHost}. ${TTL} IN A ${cp.endpointIp}`);
+    for (const r of tlsaByCase.get(cp.case.id) ?? []) lines.push(tlsaPresentation(tlsaOwner(cp.mxHost), r, TTL));
   }
-  lines.push("");
-  return lines.join("\n");
+  return [...lines, ""].join("\n");
 }

@@ -2,14 +2,14 @@
 // in its own hub namespace. Nothing is added to the machine's own network namespace.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { runOk, run } from "../../os/exec.ts";
-import { WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
 import { waitGone } from "../daemon.ts";
 import { checkNotStopping } from "../../os/teardown.ts";
 import { hubVethName, nsName } from "./names.ts";
 
 export interface HostNet {
   host: string; // short name, e.g. "lab"
-  addresses: string[];
+  addresses: string[]; // CIDR, e.g. "192.0.2.10/24"
+  routes?: string[]; // extra on-link prefixes reached over the bridge, e.g. "198.51.100.0/24"
   resolver?: string; // written to /etc/netns/<ns>/resolv.conf with "options trust-ad"
 }
 
@@ -47,8 +47,13 @@ export async function createNetwork(net: Network): Promise<Network> {
       await ip("link", "add", hubSide, "netns", hubNs, "type", "veth", "peer", "name", "eth0", "netns", ns);
       await ip("-n", hubNs, "link", "set", hubSide, "master", "br0", "up");
       await ip("-n", ns, "link", "set", "lo", "up");
-      for (const a of h.addresses) await ip("-n", ns, "addr", "add", `${a}/${WORLD_PREFIX_LEN}`, "dev", "eth0");
-      await ip("-n", ns, "link", "set", "eth0", "up");
+      // One `ip -batch` for all addresses and routes: a receiver may carry hundreds of case addresses.
+      const batch = [
+        ...h.addresses.map((a) => `addr add ${a} dev eth0`),
+        "link set eth0 up",
+        ...(h.routes ?? []).map((r) => `route add ${r} dev eth0 scope link`),
+      ];
+      await runOk(["ip", "-n", ns, "-batch", "-"], { input: batch.join("\n") + "\n" });
       writeNetnsEtc(ns, h.resolver);
     }),
   );

@@ -42,10 +42,11 @@ export async function signTree(
     { site: w.lab, text: unsigned.lab },
     { site: w.remote, text: unsigned.remote },
   ];
+  const signerName = w.stack.signer;
   const signed = await Promise.all(
     sites.map(async ({ site, text }) => {
-      const impl = envs.get(site.roster.signer);
-      if (!impl) throw new Error(`no environment '${site.roster.signer}' for the ${site.name} signer`);
+      const impl = envs.get(signerName);
+      if (!impl) throw new Error(`no environment '${signerName}' for the ${site.name} signer`);
       const workDir = join(zonesDir, `${site.name}-signer`);
       mkdirSync(workDir, { recursive: true });
       const unsignedZoneFile = join(zonesDir, `${site.zone}.zone`);

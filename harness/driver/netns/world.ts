@@ -6,12 +6,14 @@ import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
 import { run, type ExecResult } from "../../os/exec.ts";
 import { START_ORDER, worldInstances, type HostName, type Instance } from "../../world/instances.ts";
-import { makeReceiverPki, tlsaByCell, unsignedSiteZones, type WorldPki } from "../../world/world-files.ts";
+import { unsignedSiteZones } from "../../world/world-files.ts";
+import { makeWorldPki, type WorldPki } from "../../world/receiver-certs.ts";
 import type { TlsaRdata } from "../../world/tlsa.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
 import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { dig, fileContains, waitFor } from "../probes.ts";
+import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
 import { createNetwork, newNetwork, removeNamespace, type Network } from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
@@ -105,7 +107,7 @@ export async function upNetnsWorld(
   const zonesDir = join(dir, "zones");
   mkdirSync(zonesDir, { recursive: true });
   const serial = Math.floor(Date.now() / 1000);
-  const pki = makeReceiverPki(plan, join(dir, "pki"));
+  const pki = await makeWorldPki(plan, join(dir, "pki"));
   const paths = {
     repoRoot: opts.repoRoot,
     worldDir: dir,
@@ -113,8 +115,9 @@ export async function upNetnsWorld(
     zonesDir,
     trustAnchorFile: join(dir, "trust-anchor.ds"),
     rootHintsFile: join(dir, "root.hints"),
-    tlsCert: pki.certFile,
-    tlsKey: pki.keyFile,
+    caFile: pki.caFile,
+    receiverPemFile: pki.defaultPemFile,
+    endpoints: [...pki.endpoints.values()].map((e) => ({ ip: e.ip, pemFile: e.pemFile })),
     imapPassword: opts.imapPassword,
     smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
   };
@@ -123,21 +126,26 @@ export async function upNetnsWorld(
   const world = own(new StartedWorld(plan, instances, opts));
   world.pki = pki;
   try {
-    world.tlsa = tlsaByCell(plan, pki.certPem);
+    world.tlsa = pki.tlsa;
     say(`${plan.id}: creating namespaces`);
+    const cidr = (a: string) => `${a}/${WORLD_PREFIX_LEN}`;
     world.network = newNetwork(opts.runId, [
-      { host: "root", addresses: [plan.rootServerIp] },
+      { host: "root", addresses: [cidr(plan.rootServerIp)] },
       {
         host: "lab",
-        addresses: [plan.lab.resolverIp, plan.lab.authorityIp, plan.lab.mtaIp],
+        addresses: [plan.lab.resolverIp, plan.lab.authorityIp, ...plan.senders.map((s) => s.ip)].map(cidr),
+        routes: ENDPOINT_SUBNETS,
         resolver: plan.lab.resolverIp,
       },
       {
         host: "remote",
-        addresses: [plan.remote.resolverIp, plan.remote.authorityIp, plan.remote.mtaIp],
+        addresses: [
+          ...[plan.remote.resolverIp, plan.remote.authorityIp, plan.remote.mtaIp].map(cidr),
+          ...plan.cases.map((c) => `${c.endpointIp}/24`),
+        ],
         resolver: plan.remote.resolverIp,
       },
-      { host: "mua", addresses: [plan.muaIp], resolver: plan.lab.resolverIp },
+      { host: "mua", addresses: [cidr(plan.muaIp)], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
     ]);
     await createNetwork(world.network);
     world.timings.namespaces = since(t0);
@@ -206,9 +214,9 @@ async function startCapture(hubNs: string, receiverIp: string, dir: string, cwd:
 
 /** The lab resolver must validate a TLSA of the world (AD=1) before any mail is sent. */
 async function waitValidatedTlsa(world: StartedWorld): Promise<void> {
-  const cell = world.plan.cells.find((c) => !c.case.tlsa.some((t) => t.fault));
-  if (!cell) return;
-  const name = `_25._tcp.${cell.mxHost}`;
+  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault));
+  if (!cp) return;
+  const name = `_25._tcp.${cp.mxHost}`;
   await waitFor(`lab resolver validating ${name} TLSA (AD=1)`, async () => {
     const a = await dig(world.nsOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
     return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));

@@ -1,0 +1,97 @@
+// The receiver side of a world's PKI: a local CA (root + intermediate), an unrelated CA, and for
+// every case the certificate its receiver address presents, plus the TLSA records made from the
+// real certificates. Keys come from a small pool made concurrently; within a case, the presented
+// and the spare certificate never share a key.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CasePlan, WorldPlan } from "../plan/plan.ts";
+import type { TlsaSource } from "../schema/scenario.ts";
+import { issueLeaf, localCa, newRsaKeys, selfSignedCertificate, type Issued, type LocalCa } from "./pki.ts";
+import { tlsaFor, type TlsaRdata } from "./tlsa.ts";
+
+export interface CaseEndpoint {
+  ip: string;
+  pemFile: string; // key, certificate, then chain: what smtpd_tls_chain_files takes
+  presented: Issued;
+}
+
+export interface WorldPki {
+  caFile: string; // the local CA root, for senders' PKIX trust store (as the NCCoE lab trusted it)
+  localCa: LocalCa;
+  otherCa: LocalCa;
+  defaultPemFile: string; // for the receiver's own host name
+  endpoints: Map<string, CaseEndpoint>; // by case id
+  tlsa: Map<string, TlsaRdata[]>; // by case id
+  certPems: Map<string, string>; // by case id: the presented certificate, for evidence
+}
+
+const LEAF_KEYS = 4;
+
+function issue(kind: string, ca: LocalCa, other: LocalCa, names: string[], key: string, expired: boolean): Issued {
+  const opts = {
+    commonName: names[0]!,
+    dnsNames: names,
+    ...(expired
+      ? { notBefore: new Date(Date.now() - 60 * 86400_000), notAfter: new Date(Date.now() - 86400_000) }
+      : {}),
+  };
+  if (kind === "self-signed") return selfSignedCertificate(opts, key);
+  return issueLeaf(kind === "other-ca" ? other : ca, opts, key);
+}
+
+function sourcePem(of: TlsaSource, presented: Issued, spare: Issued, ca: LocalCa, other: LocalCa): string {
+  switch (of) {
+    case "presented":
+      return presented.certPem;
+    case "spare":
+      return spare.certPem;
+    case "ta":
+      return ca.root.certPem;
+    case "intermediate":
+      return ca.intermediate.certPem;
+    case "other-ca":
+      return other.root.certPem;
+  }
+}
+
+export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki> {
+  mkdirSync(dir, { recursive: true });
+  const keys = await newRsaKeys(4 + LEAF_KEYS);
+  const ca = localCa("Remote Site Local", keys[0], keys[1]);
+  const other = localCa("Unrelated", keys[2], keys[3]);
+  const leafKey = (i: number) => keys[4 + (i % LEAF_KEYS)]!;
+  const caFile = join(dir, "local-ca-root.pem");
+  writeFileSync(caFile, ca.root.certPem);
+  const write = (name: string, it: Issued) => {
+    const f = join(dir, name);
+    writeFileSync(f, [it.keyPem, it.certPem, ...it.chainPems].join(""), { mode: 0o600 });
+    return f;
+  };
+  const host = selfSignedCertificate({ commonName: w.remote.mtaHost }, leafKey(0));
+  const pki: WorldPki = {
+    caFile,
+    localCa: ca,
+    otherCa: other,
+    defaultPemFile: write("receiver-host.pem", host),
+    endpoints: new Map(),
+    tlsa: new Map(),
+    certPems: new Map(),
+  };
+  w.cases.forEach((cp: CasePlan, i) => {
+    const c = cp.case;
+    const kind = c.present?.kind ?? cp.receiverCertificate;
+    const names = c.present?.name === "mismatch" ? [`not-${cp.mxHost}`] : [cp.mxHost];
+    const presented = issue(kind, ca, other, names, leafKey(2 * i), c.present?.validity === "expired");
+    const spare = issue(kind, ca, other, names, leafKey(2 * i + 1), false);
+    pki.endpoints.set(c.id, { ip: cp.endpointIp, pemFile: write(`case-${i}.pem`, presented), presented });
+    pki.certPems.set(c.id, [presented.certPem, ...presented.chainPems].join(""));
+    pki.tlsa.set(
+      c.id,
+      c.tlsa.map((spec) => {
+        const of = spec.of ?? (spec.usage === 0 || spec.usage === 2 ? "ta" : "presented");
+        return tlsaFor(sourcePem(of, presented, spare, ca, other), spec);
+      }),
+    );
+  });
+  return pki;
+}
