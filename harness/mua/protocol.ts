@@ -35,7 +35,8 @@ export type AgentRequest = SubmitRequest | FetchRequest;
 export type AgentEnvelope = { id: number; request: AgentRequest };
 export type AgentAnswer = { id: number; ok: true; reply: unknown } | { id: number; ok: false; error: string };
 
-/** Postfix answers DATA with "queued as <ID>": the id links the submission to the MTA's log lines. */
+/** The MTA's reply to DATA names the queue id that links the submission to its log lines:
+ *  Postfix "250 2.0.0 Ok: queued as 4Q1ABC", Exim "250 OK id=1tABCD-000123-AB". */
 export function queueIdFrom(response: string): string | undefined {
-  return /queued as ([0-9A-Za-z]+)/.exec(response)?.[1];
+  return /queued as ([0-9A-Za-z]+)/.exec(response)?.[1] ?? /\bid=([0-9A-Za-z-]+)/.exec(response)?.[1];
 }

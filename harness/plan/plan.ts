@@ -53,6 +53,7 @@ export interface CellPlan {
   casePlan: CasePlan;
   sender: SenderPlan;
   dns: StackFills;
+  mua?: Fill;
   canonical: boolean; // the guide's own roster for this sequence
   profile: Profile;
   expectation: Expectation;
@@ -157,7 +158,8 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
   for (const s of scenarios)
     for (const p of pairings(s, manifests, opts)) {
       if (p.cases.length === 0) continue;
-      const key = JSON.stringify([p.concrete.name, s.roster.remote, s.roster.lab.mua ?? null]);
+      const mua = s.roster.lab.mua ? fill(s.roster.lab.mua, manifests, opts.bindings).impl : null;
+      const key = JSON.stringify([p.concrete.name, s.roster.remote, mua]);
       groups.set(key, [...(groups.get(key) ?? []), p]);
     }
   const worlds: WorldPlan[] = [];
@@ -196,6 +198,7 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
           casePlan: cp,
           sender,
           dns: p.dns,
+          mua: p.scenario.roster.lab.mua ? fill(p.scenario.roster.lab.mua, manifests, opts.bindings) : undefined,
           canonical: p.canonical,
           profile: opts.profile,
           expectation: expectationFor(c, opts.profile),

@@ -44,7 +44,7 @@ async function rosterOf(w: WorldPlan, c: CellPlan, envs: Map<string, Implementat
     signer: await rf(c.dns.signer),
   };
   const lab: Record<string, RoleFill> = { "mta-sender": await rf(c.sender.fill), ...dns };
-  if (w.mua) lab.mua = await rf(w.mua);
+  if (c.mua) lab.mua = await rf(c.mua);
   const plain = (name: string): Fill => ({ name, impl: name });
   const remote: Record<string, RoleFill> = {
     "mta-receiver": await rf(plain(w.receiver.mta)),

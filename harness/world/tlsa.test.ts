@@ -46,6 +46,18 @@ describe("TLSA association data", () => {
     expect(corrupt(corrupt(good.data))).toBe(good.data);
   });
 
+  it("a wrong-digest fault on exact data changes the key, not just the signature", () => {
+    for (const selector of [0, 1]) {
+      const good = tlsaFor(certPem, { usage: 2, selector, matching: 0 }).data;
+      const bad = tlsaFor(certPem, { usage: 2, selector, matching: 0, fault: "wrong-digest" }).data;
+      const spki = tlsaFor(certPem, { usage: 2, selector: 1, matching: 0 }).data;
+      const start = good.indexOf(spki);
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(bad.slice(start, start + spki.length)).not.toBe(spki);
+      expect(bad.length).toBe(good.length);
+    }
+  });
+
   it("refuses selectors and matching types with no defined meaning", () => {
     expect(() => tlsaFor(certPem, { usage: 3, selector: 7, matching: 1 })).toThrow(/selector 7/);
     expect(() => tlsaFor(certPem, { usage: 3, selector: 1, matching: 9 })).toThrow(/matching type 9/);

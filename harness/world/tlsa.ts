@@ -26,10 +26,21 @@ export interface TlsaRdata {
   data: string; // hex, upper case
 }
 
-/** Flip every bit of the last octet: same length, certainly matches nothing. */
-export function corrupt(hex: string): string {
-  const last = parseInt(hex.slice(-2), 16) ^ 0xff;
-  return hex.slice(0, -2) + last.toString(16).padStart(2, "0").toUpperCase();
+/** Flip every bit of one octet (the last by default): same length, different data. */
+export function corrupt(hex: string, octet = hex.length / 2 - 1): string {
+  const at = octet * 2;
+  const flipped = (parseInt(hex.slice(at, at + 2), 16) ^ 0xff).toString(16).padStart(2, "0").toUpperCase();
+  return hex.slice(0, at) + flipped + hex.slice(at + 2);
+}
+
+/** For exact data (matching type 0) a wrong record must carry a different *key*: a flipped octet
+ *  in a certificate's signature would leave the key intact, and a DANE-TA client may rightly use
+ *  that key as its trust anchor. So flip an octet in the middle of the SubjectPublicKeyInfo. */
+function keyOctet(certPem: string, selector: number): number {
+  const spki = selectedBytes(certPem, 1);
+  const offset = selector === 1 ? 0 : selectedBytes(certPem, 0).indexOf(spki);
+  if (offset < 0) throw new Error("SubjectPublicKeyInfo not found in the certificate");
+  return offset + Math.floor(spki.length / 2);
 }
 
 export function tlsaFor(certPem: string, spec: TlsaSpec): TlsaRdata {
@@ -38,7 +49,12 @@ export function tlsaFor(certPem: string, spec: TlsaSpec): TlsaRdata {
     usage: spec.usage,
     selector: spec.selector,
     matching: spec.matching,
-    data: spec.fault === "wrong-digest" ? corrupt(data) : data,
+    data:
+      spec.fault !== "wrong-digest"
+        ? data
+        : spec.matching === 0
+          ? corrupt(data, keyOctet(certPem, spec.selector))
+          : corrupt(data),
   };
 }
 
