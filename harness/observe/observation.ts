@@ -21,6 +21,11 @@ export interface MtaObserver {
   receptionOf?(log: string, messageId: string): { accepted: boolean; overTls: boolean; lines: string[] };
 }
 
+/** The module an MDA may ship as `observer:`: the line saying a message was stored, if any. */
+export interface MdaObserver {
+  savedOf(log: string, messageId: string): string | undefined;
+}
+
 export interface Observation {
   delivery: "delivered" | "withheld" | "unknown";
   tls: ObservedTls;

@@ -1,6 +1,15 @@
 // One evidence folder per cell: every artefact the verdict rests on.
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join, relative } from "node:path";
 import type { StartedWorld } from "../driver/netns/world.ts";
 import type { CellRun } from "../run/run-cell.ts";
 import { describeExpectation } from "../judge/judge.ts";
@@ -19,72 +28,73 @@ export function evidenceDirOf(runDir: string, cellId: string): { abs: string; re
   return { abs: join(runDir, rel), rel };
 }
 
-/** While the world is up: what DNS serves for the case (the TLSA RRset with its RRSIGs). */
-export async function captureServedRecords(world: StartedWorld, run: CellRun, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const owner = tlsaOwner(run.cell.casePlan.mxHost);
-  const viaResolver = await world.exec("lab", [
-    "dig",
-    "+dnssec",
-    "+multiline",
-    `@${world.plan.lab.resolverIp}`,
-    owner,
-    "TLSA",
+/** While the world is up: what DNS serves for every case (TLSA with RRSIGs, MX), one dig per server. */
+export async function captureServedRecords(world: StartedWorld): Promise<Map<string, string>> {
+  const p = world.plan;
+  const out = new Map<string, string>();
+  const queries = (server: string, extra: string[]) =>
+    world.exec("lab", [
+      "dig",
+      "+dnssec",
+      "+multiline",
+      ...extra,
+      `@${server}`,
+      ...p.cases.flatMap((c) => [tlsaOwner(c.mxHost), "TLSA", c.domain, "MX"]),
+    ]);
+  const [viaResolver, viaAuthority] = await Promise.all([
+    queries(p.lab.resolverIp, []),
+    queries(p.remote.authorityIp, ["+norec"]),
   ]);
-  const viaAuthority = await world.exec("lab", [
-    "dig",
-    "+dnssec",
-    "+norec",
-    `@${world.plan.remote.authorityIp}`,
-    owner,
-    "TLSA",
-  ]);
-  writeFileSync(
-    join(dir, "tlsa-as-served.txt"),
-    `; from the lab's validating resolver ${world.plan.lab.resolverIp}\n${viaResolver.stdout}\n` +
-      `; from the remote authority ${world.plan.remote.authorityIp}\n${viaAuthority.stdout}`,
-  );
-  const mx = await world.exec("lab", [
-    "dig",
-    "+dnssec",
-    `@${world.plan.lab.resolverIp}`,
-    run.cell.casePlan.domain,
-    "MX",
-  ]);
-  writeFileSync(join(dir, "mx-as-served.txt"), mx.stdout);
+  const split = (text: string) => text.split(/(?=; <<>> DiG )/);
+  const r = split(viaResolver.stdout);
+  const a = split(viaAuthority.stdout);
+  p.cases.forEach((c, i) => {
+    out.set(
+      c.case.id,
+      `; from the lab's validating resolver ${p.lab.resolverIp} (look for the "ad" flag)\n${r[2 * i] ?? ""}${r[2 * i + 1] ?? ""}\n` +
+        `; from the remote authority ${p.remote.authorityIp} (look for RRSIG)\n${a[2 * i] ?? ""}${a[2 * i + 1] ?? ""}`,
+    );
+  });
+  return out;
 }
 
-const CONFIG_OR_LOG = /\.(cf|conf|log|xml)$|^maillog$/;
+const CONFIG = /\.(cf|conf|xml|lua)$/;
 
-/** After the world's cells ran: copy the certificate, zones, and each daemon's config and log. */
-export function writeCellEvidence(world: StartedWorld, run: CellRun, dir: string): void {
+/** After the world's cells ran: the cell's verdict, records, certificates, zones, and from each
+ *  daemon its config and the log lines about this cell; `world/` links to the full logs. */
+export function writeCellEvidence(world: StartedWorld, run: CellRun, dir: string, served?: string): void {
   mkdirSync(dir, { recursive: true });
   const v = run.verdict;
-  const lines = [
-    `case:      ${run.cell.id}  (${run.cell.case.title})`,
-    `world:     ${world.plan.id}`,
-    `profile:   ${run.cell.profile}`,
-    `rule:      ${run.cell.expectation.rule}`,
-    `expected:  ${describeExpectation(run.cell.expectation)}`,
-    `observed:  ${run.evidence.kind === "observed" ? describeObservation(run.evidence.observation) : `${run.evidence.kind}: ${run.evidence.message}`}`,
-    `outcome:   ${v.outcome.toUpperCase()}`,
-    `why:       ${v.reason}`,
-    `message:   ${run.messageId} (body token ${run.token})`,
-    `submitted: ${run.submitResponse ?? "(not submitted)"}`,
-    "",
-    "evidence lines:",
-    ...(run.evidence.kind === "observed" ? run.evidence.observation.evidence.map((l) => `  ${l}`) : []),
-    "",
-  ];
-  writeFileSync(join(dir, "verdict.txt"), lines.join("\n"));
+  const cp = run.cell.casePlan;
+  const obs = run.evidence.kind === "observed" ? run.evidence.observation : undefined;
+  writeFileSync(
+    join(dir, "verdict.txt"),
+    [
+      `cell:      ${run.cell.id}`,
+      `case:      ${run.cell.caseId}  (${run.cell.case.title})`,
+      `roster:    sender ${run.cell.sender.fill.impl}${run.cell.sender.fill.standInFor ? ` (stand-in for ${run.cell.sender.fill.standInFor})` : ""}, DNS ${run.cell.dns.name}; world ${world.plan.id}`,
+      `profile:   ${run.cell.profile}`,
+      `rule:      ${run.cell.expectation.rule}`,
+      `expected:  ${describeExpectation(run.cell.expectation)}`,
+      `observed:  ${obs ? describeObservation(obs) : `${run.evidence.kind}: ${"message" in run.evidence ? run.evidence.message : ""}`}`,
+      `outcome:   ${v.outcome.toUpperCase()}`,
+      `why:       ${v.reason}`,
+      `message:   ${run.messageId} (body token ${run.token})`,
+      `submitted: ${run.submitResponse ?? "(not submitted)"}`,
+      "",
+      "evidence lines:",
+      ...(obs?.evidence ?? []).map((l) => `  ${l}`),
+      "",
+    ].join("\n"),
+  );
   writeFileSync(join(dir, "observation.json"), JSON.stringify({ evidence: run.evidence, verdict: v }, null, 2));
   const tlsa = world.tlsa.get(run.cell.caseId) ?? [];
   writeFileSync(
     join(dir, "tlsa-published.txt"),
-    tlsa
-      .map((r) => `${tlsaOwner(run.cell.casePlan.mxHost)}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`)
-      .join("\n") + "\n",
+    tlsa.map((r) => `${tlsaOwner(cp.mxHost)}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`).join("\n") +
+      "\n",
   );
+  if (served) writeFileSync(join(dir, "dns-as-served.txt"), served);
   const presented = world.pki?.certPems.get(run.cell.caseId);
   if (presented) writeFileSync(join(dir, "receiver-certificate-chain.pem"), presented);
   if (world.pki) copyFileSync(world.pki.caFile, join(dir, "local-ca-root.pem"));
@@ -95,13 +105,23 @@ export function writeCellEvidence(world: StartedWorld, run: CellRun, dir: string
   for (const f of readdirSync(zonesDir).filter((f) => f.endsWith(".signed")))
     copyFileSync(join(zonesDir, f), join(dir, "zones", f));
   copyFileSync(join(world.opts.worldDir, "trust-anchor.ds"), join(dir, "zones", "trust-anchor.ds"));
+  const needles = [run.messageId, run.token, cp.mxHost, cp.domain, ...(obs?.queueId ? [obs.queueId] : [])];
   for (const inst of world.instances) {
     if (!existsSync(inst.dir)) continue;
     const to = join(dir, "daemons", inst.key.replace("/", "-"));
     mkdirSync(to, { recursive: true });
     for (const f of readdirSync(inst.dir)) {
       const p = join(inst.dir, f);
-      if (statSync(p).isFile() && CONFIG_OR_LOG.test(f)) cpSync(p, join(to, f));
+      if (!statSync(p).isFile()) continue;
+      if (CONFIG.test(f)) copyFileSync(p, join(to, f));
+      else if (/log$/.test(f)) {
+        const lines = readFileSync(p, "utf8")
+          .split("\n")
+          .filter((l) => needles.some((n) => l.includes(n)));
+        writeFileSync(join(to, `${f}.this-cell`), lines.join("\n") + (lines.length ? "\n" : ""));
+      }
     }
   }
+  const link = join(dir, "world");
+  if (!existsSync(link)) symlinkSync(relative(dir, world.opts.worldDir), link);
 }

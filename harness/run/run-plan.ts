@@ -122,15 +122,15 @@ export async function runWorld(
         const r = await runCell(started!, envs, cell, opts.imapPassword);
         done++;
         opts.progress(`[${done}/${w.cells.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
-        await captureServedRecords(started!, r, evidenceDirOf(opts.runDir, cell.id).abs).catch(() => undefined);
         return r;
       }),
     );
+    const served = await captureServedRecords(started).catch(() => new Map<string, string>());
     const canary = await sendCanary(started);
     const { settled, verdict: capture } = await settleFromCapture(started, runs, canary);
     for (const r of settled) {
       opts.progress(`${r.cell.id}: ${r.verdict.outcome.toUpperCase()}`);
-      writeCellEvidence(started, r, evidenceDirOf(opts.runDir, r.cell.id).abs);
+      writeCellEvidence(started, r, evidenceDirOf(opts.runDir, r.cell.id).abs, served.get(r.cell.caseId));
     }
     const timings = Object.fromEntries(Object.entries(started.timings).map(([k, v]) => [k, Number(v!.toFixed(3))]));
     return {

@@ -15,6 +15,7 @@ import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { dig, fileContains, waitFor } from "../probes.ts";
 import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
+import { LogWatch } from "../../observe/log-watch.ts";
 import { createNetwork, newNetwork, removeNamespace, type Network } from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
 import { signTree, type SignedTree } from "./sign-tree.ts";
@@ -46,6 +47,7 @@ export class StartedWorld implements AsyncDisposable {
   pki?: WorldPki;
   tlsa = new Map<string, TlsaRdata[]>();
   capture?: { daemon: Daemon; file: string };
+  readonly logs = new LogWatch();
   timings: Partial<Timings> = {};
   private disposed = false;
 
@@ -78,6 +80,7 @@ export class StartedWorld implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.logs.close();
     await this.mua?.[Symbol.asyncDispose]();
     // Reverse start order: clients and MTAs first, DNS last.
     for (const d of [...this.daemons].reverse()) await d.stop();

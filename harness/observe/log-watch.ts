@@ -1,0 +1,114 @@
+// One poller for all of a world's logs. Many cells wait at once for lines in the same files; each
+// file is read incrementally once per tick, and a waiter is evaluated only when new text contains
+// its needle (a queue id, a message id). Readiness by condition, never a fixed sleep.
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+
+interface Followed {
+  text: string;
+  offset: number;
+}
+
+interface Waiter {
+  path: string;
+  needle: string;
+  compute: (text: string) => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  deadline: number;
+  timeoutMs: number;
+  what: string;
+  alive?: () => string | undefined;
+}
+
+export class LogWatch {
+  private files = new Map<string, Followed>();
+  private waiters = new Set<Waiter>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly intervalMs = 25) {}
+
+  /** The whole text of a log as read so far (reads what is new first). */
+  text(path: string): string {
+    this.read(path);
+    return this.files.get(path)?.text ?? "";
+  }
+
+  private read(path: string): string {
+    let f = this.files.get(path);
+    if (!f) this.files.set(path, (f = { text: "", offset: 0 }));
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch {
+      return "";
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= f.offset) return "";
+      const buf = Buffer.alloc(size - f.offset);
+      const n = readSync(fd, buf, 0, buf.length, f.offset);
+      f.offset += n;
+      const chunk = buf.subarray(0, n).toString("utf8");
+      f.text += chunk;
+      return chunk;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Resolve with compute(text) once it is defined; compute runs when new text holds `needle`. */
+  wait<T>(
+    what: string,
+    path: string,
+    needle: string,
+    compute: (text: string) => T | undefined,
+    opts: { timeoutMs: number; alive?: () => string | undefined },
+  ): Promise<T> {
+    const now = compute(this.text(path));
+    if (now !== undefined) return Promise.resolve(now);
+    return new Promise<T>((resolve, reject) => {
+      this.waiters.add({
+        path,
+        needle,
+        compute,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        deadline: Date.now() + opts.timeoutMs,
+        timeoutMs: opts.timeoutMs,
+        what,
+        alive: opts.alive,
+      });
+      this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+    });
+  }
+
+  private tick(): void {
+    const fresh = new Map<string, string>();
+    for (const w of this.waiters) if (!fresh.has(w.path)) fresh.set(w.path, this.read(w.path));
+    for (const w of [...this.waiters]) {
+      const chunk = fresh.get(w.path) ?? "";
+      const v = chunk.includes(w.needle) ? w.compute(this.files.get(w.path)!.text) : undefined;
+      if (v !== undefined) {
+        this.waiters.delete(w);
+        w.resolve(v);
+        continue;
+      }
+      const dead = w.alive?.();
+      if (dead || Date.now() > w.deadline) {
+        this.waiters.delete(w);
+        w.reject(new Error(`${w.what}: ${dead ?? `not seen within ${w.timeoutMs / 1000} s`}`));
+      }
+    }
+    if (this.waiters.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const w of this.waiters) w.reject(new Error(`${w.what}: the world was torn down`));
+    this.waiters.clear();
+  }
+}
