@@ -1,7 +1,7 @@
 // Sign the world's DNS tree bottom-up, as real operators would: each site's own signer signs its
 // zone; the root operator (ldns) then signs "test." with the sites' DS, and "." with the DS of "test.".
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
@@ -36,6 +36,8 @@ export async function signTree(
   unsigned: { lab: string; remote: string },
   zonesDir: string,
   serial: number,
+  /** A short folder: signers keep Unix sockets in their work folder (at most 107 bytes a path). */
+  shortDir: string,
 ): Promise<SignedTree> {
   mkdirSync(zonesDir, { recursive: true });
   const sites = [
@@ -47,12 +49,16 @@ export async function signTree(
     sites.map(async ({ site, text }) => {
       const impl = envs.get(signerName);
       if (!impl) throw new Error(`no environment '${signerName}' for the ${site.name} signer`);
-      const workDir = join(zonesDir, `${site.name}-signer`);
+      const workDir = join(shortDir, `${site.name}-signer`);
       mkdirSync(workDir, { recursive: true });
       const unsignedZoneFile = join(zonesDir, `${site.zone}.zone`);
       writeFileSync(unsignedZoneFile, text);
       const r = await (await signerOf(impl))({ zone: site.zone, unsignedZoneFile, workDir });
       copyFileSync(r.signedZoneFile, signedZoneFile({ zonesDir }, site.zone));
+      // Keep the signer's own logs with the zones, as evidence.
+      const logs = join(zonesDir, `${site.name}-signer-logs`);
+      mkdirSync(logs, { recursive: true });
+      for (const f of r.logFiles ?? []) if (existsSync(f)) copyFileSync(f, join(logs, basename(f)));
       return r;
     }),
   );

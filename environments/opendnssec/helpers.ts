@@ -1,0 +1,287 @@
+// Helpers for signer.ts: processes (argv only, stdio to files, kill by PID and by mount namespace),
+// {{name}} templates, and the bits of DNSSEC arithmetic (key tag, DS) used to check the output.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const fileExists = existsSync;
+
+// ---- processes --------------------------------------------------------------------------------
+
+/** A process whose stdout/stderr are appended to a log file (never a pipe that it could hold open). */
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  /** Set once the process is gone (reaped) or could not start. */
+  exit?: string;
+  gone: Promise<void>;
+}
+
+export function startLogged(name: string, argv: string[], log: string, env: NodeJS.ProcessEnv): Proc {
+  const fd = openSync(log, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", fd, fd], env });
+  } finally {
+    closeSync(fd);
+  }
+  const p: Proc = { name, child, gone: Promise.resolve() };
+  p.gone = new Promise<void>((resolve) => {
+    child.once("exit", (code, sig) => {
+      p.exit = sig ? `killed by ${sig}` : `exited with ${code}`;
+      resolve();
+    });
+    child.once("error", (e) => {
+      p.exit ??= `failed to start: ${e.message}`;
+      if (child.pid === undefined) resolve();
+    });
+  });
+  return p;
+}
+
+export interface CliResult {
+  code: number | null;
+  out: string;
+  /** "exit 3", or why there is no exit code ("timed out, killed by SIGKILL"). */
+  status: string;
+}
+
+/** Runs a short command (argv, no shell) with a hard timeout and appends a transcript to `log`. */
+export function runCli(argv: string[], timeoutMs: number, env: NodeJS.ProcessEnv, log: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const opts = { env, timeout: Math.max(1, timeoutMs), killSignal: "SIGKILL" as const, maxBuffer: 4 << 20 };
+    const start = new Date();
+    execFile(argv[0], argv.slice(1), opts, (err, stdout, stderr) => {
+      const e = err as (Error & { code?: unknown; killed?: boolean; signal?: string | null }) | null;
+      const code = !e ? 0 : typeof e.code === "number" ? e.code : null;
+      const ms = Date.now() - start.getTime();
+      const status =
+        code !== null
+          ? `exit ${code}`
+          : e?.signal
+            ? `${e.killed ? "timed out, " : ""}killed by ${e.signal}`
+            : `could not run: ${e?.message}`;
+      const out = `${stdout}${stderr}`;
+      const nl = out && !out.endsWith("\n") ? "\n" : "";
+      appendFileSync(log, `[${start.toISOString()}] $ ${argv.join(" ")}\n${out}${nl}[${status} after ${ms} ms]\n`);
+      resolve({ code, out, status });
+    });
+  });
+}
+
+/** Polls `probe` until it returns a value; throws at the deadline or as soon as `abort` gives a reason. */
+export async function waitFor<T>(
+  what: string,
+  deadlineAt: number,
+  probe: () => T | undefined | Promise<T | undefined>,
+  abort?: () => string | undefined,
+  everyMs = 20,
+): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    const why = abort?.();
+    if (why) throw new Error(`while waiting for ${what}: ${why}`);
+    if (Date.now() >= deadlineAt) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export function mountNs(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/mnt`);
+  } catch {
+    return undefined;
+  }
+}
+
+export function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
+/** True when the PID no longer exists or is a zombie (zombies hold no namespace and no files). */
+export function isGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.charAt(stat.lastIndexOf(")") + 2);
+    return state === "Z" || state === "X" || state === "x";
+  } catch {
+    return true;
+  }
+}
+
+/** Live PIDs in mount namespace `ns`: the anchor, the daemons and anything they forked. */
+export function pidsInNs(ns: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    if (mountNs(Number(d)) === ns && !isGone(Number(d))) out.push(Number(d));
+  }
+  return out;
+}
+
+/** SIGKILLs `procs` and every process left in mount namespace `ns`, until none is left. */
+export async function killAll(procs: Proc[], ns: string | undefined, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const alive = procs.filter((p) => p.exit === undefined && p.child.pid !== undefined && !isGone(p.child.pid));
+    const strays = ns ? pidsInNs(ns) : [];
+    if (alive.length === 0 && strays.length === 0) break;
+    for (const p of alive) p.child.kill("SIGKILL");
+    for (const pid of strays) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+    if (Date.now() >= until) {
+      const names = [...alive.map((p) => `${p.name}[${p.child.pid}]`), ...strays.map(String)];
+      throw new Error(`still running after SIGKILL: ${names.join(" ")}`);
+    }
+    await sleep(10);
+  }
+  // Let node reap its own children so that none is left behind as a zombie.
+  await Promise.race([Promise.all(procs.map((p) => p.gone)), sleep(Math.max(0, until - Date.now()))]);
+}
+
+// ---- templates --------------------------------------------------------------------------------
+
+/** `{{name}}` substitution; a placeholder without a value is an error. */
+export function render(tpl: string, vars: Record<string, string | number>): string {
+  return tpl.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+    if (!(k in vars)) throw new Error(`template placeholder {{${k}}} has no value`);
+    return String(vars[k]);
+  });
+}
+
+export const xmlEscape = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export function tail(file: string, lines = 25): string {
+  try {
+    const all = readFileSync(file, "utf8").trimEnd().split("\n");
+    return `--- ${file} (last ${Math.min(lines, all.length)} lines)\n${all.slice(-lines).join("\n")}`;
+  } catch {
+    return `--- ${file} (missing)`;
+  }
+}
+
+// ---- zone text and DNSSEC ---------------------------------------------------------------------
+
+export interface RR {
+  owner: string;
+  ttl: number;
+  type: string;
+  rdata: string[];
+}
+
+/** One-RR-per-line presentation text as ods-signerd writes it; comments dropped. */
+export function parseSigned(text: string): RR[] {
+  const rrs: RR[] = [];
+  for (const raw of text.split("\n")) {
+    const f = raw.replace(/;.*$/, "").trim().split(/\s+/);
+    if (f.length < 5 || !/^\d+$/.test(f[1]) || f[2].toUpperCase() !== "IN") continue;
+    rrs.push({ owner: f[0].toLowerCase(), ttl: Number(f[1]), type: f[3].toUpperCase(), rdata: f.slice(4) });
+  }
+  return rrs;
+}
+
+export const rrLine = (rr: RR) => `${rr.owner}\t${rr.ttl}\tIN\t${rr.type}\t${rr.rdata.join(" ")}`;
+
+export interface Signed {
+  text: string;
+  rrs: RR[];
+  /** KSKs (SEP flag) whose key tag is on an RRSIG over the DNSKEY RRset. */
+  ksks: RR[];
+}
+
+/** The output is usable once the DNSKEY RRset carries an RRSIG by a KSK and the SOA is signed. */
+export function checkSigned(text: string): Signed | undefined {
+  const rrs = parseSigned(text);
+  const sigs = rrs.filter((r) => r.type === "RRSIG");
+  const covers = (t: string) => sigs.filter((s) => s.rdata[0]?.toUpperCase() === t);
+  const dnskeySigners = new Set(covers("DNSKEY").map((s) => Number(s.rdata[6])));
+  const ksks = rrs.filter((r) => r.type === "DNSKEY" && (Number(r.rdata[0]) & 1) === 1 && dnskeySigners.has(keyTag(r)));
+  return ksks.length > 0 && covers("SOA").length > 0 ? { text, rrs, ksks } : undefined;
+}
+
+function dnskeyRdata(rr: RR): Buffer {
+  const [flags, proto, alg, ...key] = rr.rdata;
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(Number(flags), 0);
+  head.writeUInt8(Number(proto), 2);
+  head.writeUInt8(Number(alg), 3);
+  return Buffer.concat([head, Buffer.from(key.join(""), "base64")]);
+}
+
+/** RFC 4034 appendix B key tag. */
+export function keyTag(rr: RR): number {
+  const rd = dnskeyRdata(rr);
+  let ac = 0;
+  for (let i = 0; i < rd.length; i++) ac += i & 1 ? rd[i] : rd[i] << 8;
+  ac += (ac >> 16) & 0xffff;
+  return ac & 0xffff;
+}
+
+function nameWire(name: string): Buffer {
+  const labels = name.toLowerCase().replace(/\.$/, "").split(".").filter(Boolean);
+  const parts = labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, "ascii")]));
+  return Buffer.concat([...parts, Buffer.from([0])]);
+}
+
+/** DS RR (digest type 2, SHA-256) of a DNSKEY RR, in presentation form, digest in upper case. */
+export function dsOf(rr: RR, ttl: number): string {
+  const digest = createHash("sha256").update(Buffer.concat([nameWire(rr.owner), dnskeyRdata(rr)]));
+  return `${rr.owner} ${ttl} IN DS ${keyTag(rr)} ${rr.rdata[2]} 2 ${digest.digest("hex").toUpperCase()}`;
+}
+
+/** "tag alg digesttype DIGEST" of a DS line, for comparisons. */
+export function normDs(line: string): string {
+  const f = line.replace(/;.*$/, "").trim().split(/\s+/);
+  const i = f.findIndex((t) => t.toUpperCase() === "DS");
+  return i < 0
+    ? line
+    : `${f[i + 1]} ${f[i + 2]} ${f[i + 3]} ${f
+        .slice(i + 4)
+        .join("")
+        .toUpperCase()}`;
+}
+
+/** SOA TTL and minimum of an unsigned master file ($TTL, parentheses, comments and 1h-style units). */
+export function soaTimes(text: string): { ttl: number; minimum: number } {
+  const noComments = text
+    .split("\n")
+    .map((l) => l.replace(/;.*$/, ""))
+    .join("\n");
+  const joined = noComments.replace(/\(([^)]*)\)/g, (_, inner: string) => ` ${inner.replace(/\s+/g, " ")} `);
+  let defaultTtl: number | undefined;
+  for (const line of joined.split("\n")) {
+    const f = line.trim().split(/\s+/).filter(Boolean);
+    if (f[0]?.toUpperCase() === "$TTL") defaultTtl = ttlValue(f[1]);
+    const i = f.findIndex((t) => t.toUpperCase() === "SOA");
+    if (f[0]?.startsWith("$") || i < 0 || f.length < i + 8) continue;
+    const explicit = f
+      .slice(/^\s/.test(line) ? 0 : 1, i)
+      .map(ttlValue)
+      .find((v) => v !== undefined);
+    const minimum = ttlValue(f[i + 7]);
+    if (minimum !== undefined) return { ttl: explicit ?? defaultTtl ?? minimum, minimum };
+  }
+  throw new Error("no SOA record found in the unsigned zone file");
+}
+
+function ttlValue(tok: string | undefined): number | undefined {
+  if (!tok) return undefined;
+  if (/^\d+$/.test(tok)) return Number(tok);
+  if (!/^(\d+[smhdw])+$/i.test(tok)) return undefined;
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  let n = 0;
+  for (const [, v, u] of tok.matchAll(/(\d+)([smhdw])/gi)) n += Number(v) * unit[u.toLowerCase()];
+  return n;
+}
