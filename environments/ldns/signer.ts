@@ -8,5 +8,11 @@ export async function signZone(req: { zone: string; unsignedZoneFile: string; wo
   const file = basename(req.unsignedZoneFile);
   copyFileSync(req.unsignedZoneFile, join(req.workDir, file));
   const r = await ldnsSignZone(req.workDir, req.zone, file);
-  return { signedZoneFile: r.signedFile, ds: r.ds, dnskeys: [r.ksk], logFiles: [], seconds: (performance.now() - t0) / 1000 };
+  return {
+    signedZoneFile: r.signedFile,
+    ds: r.ds,
+    dnskeys: [r.ksk],
+    logFiles: [],
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -1,7 +1,7 @@
 // The commands that touch the machine: run, up, down.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { removeStale, register, unregister, keptRuns } from "../driver/netns/registry.ts";
 import { newRunId } from "../driver/netns/names.ts";
 import { tagThisProcess } from "../driver/tagged-processes.ts";
@@ -10,6 +10,7 @@ import { installSignalTeardown, isStopping, onFinalSweep, release } from "../os/
 import { runPlan } from "../run/run-plan.ts";
 import { allAsExpected } from "../results/results.ts";
 import { consoleSummary } from "../../reports/console-summary.ts";
+import { writeReports } from "../../reports/write-reports.ts";
 import type { Loaded } from "./load-all.ts";
 import type { CliOptions } from "./options.ts";
 import { describeWorld } from "./describe-world.ts";
@@ -76,6 +77,11 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
     }
     console.log(consoleSummary(results));
     console.log(`results: ${join(runDir, "results.json")}`);
+    console.log(
+      `reports: ${writeReports(runDir)
+        .map((f) => relative(process.cwd(), f))
+        .join(", ")}`,
+    );
     return allAsExpected(results.cells) ? 0 : 1;
   } finally {
     unregister(runId);

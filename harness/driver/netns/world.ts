@@ -155,7 +155,14 @@ export async function upNetnsWorld(
     world.capture = await startCapture(world.network.hubNs, plan.remote.mtaIp, dir, opts.repoRoot);
     world.daemons.push(world.capture.daemon);
     say(`${plan.id}: signing zones`);
-    world.tree = await signTree(plan, envs, unsignedSiteZones(plan, world.tlsa, serial), zonesDir, serial, paths.socketsDir);
+    world.tree = await signTree(
+      plan,
+      envs,
+      unsignedSiteZones(plan, world.tlsa, serial),
+      zonesDir,
+      serial,
+      paths.socketsDir,
+    );
     writeFileSync(paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
     writeFileSync(
       paths.rootHintsFile,
