@@ -13,6 +13,23 @@ import { versionOf } from "../results/versions.ts";
 import { runCell, type CellRun } from "./run-cell.ts";
 import { sendCanary, settleFromCapture } from "./capture-check.ts";
 
+/** Cells in flight at once per world: enough to keep two cores busy, few enough that a slow
+ *  daemon shows up as slow rather than as a pile of time-outs. */
+const CELL_CONCURRENCY = 32;
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export interface RunOptions {
   runId: string;
   runDir: string;
@@ -117,14 +134,12 @@ export async function runWorld(
   try {
     opts.progress(`${w.id}: up in ${started.timings.total?.toFixed(2)} s; running ${w.cells.length} cells`);
     let done = 0;
-    const runs = await Promise.all(
-      w.cells.map(async (cell) => {
-        const r = await runCell(started!, envs, cell, opts.imapPassword);
-        done++;
-        opts.progress(`[${done}/${w.cells.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
-        return r;
-      }),
-    );
+    const runs = await mapLimited(w.cells, CELL_CONCURRENCY, async (cell) => {
+      const r = await runCell(started!, envs, cell, opts.imapPassword);
+      done++;
+      opts.progress(`[${done}/${w.cells.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
+      return r;
+    });
     const served = await captureServedRecords(started).catch(() => new Map<string, string>());
     const canary = await sendCanary(started);
     const { settled, verdict: capture } = await settleFromCapture(started, runs, canary);

@@ -79,6 +79,12 @@ export const Manifest = z
     /** Leave this implementation out of matrix variants (it still fills rosters that name it). */
     variant: z.boolean().default(true),
     packages: z.array(z.string()).default([]),
+    /** Debian packages that conflict with installed ones (exim4 vs postfix): the setup downloads
+     *  them and unpacks them with dpkg -x into /opt/nccoe-harness/unpacked/<package>, not installed. */
+    unpack: z.array(z.string()).default([]),
+    /** System users (each with a group of the same name) the setup creates, e.g. a user compiled
+     *  into an unpacked binary. */
+    systemUsers: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/)).default([]),
     version: z
       .object({ argv: z.array(z.string()).min(1), pattern: z.string().default("([0-9][0-9A-Za-z.+~-]*)") })
       .strict(),

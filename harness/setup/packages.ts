@@ -1,5 +1,6 @@
-// Print the Debian packages the harness needs: its own tools plus every implementation's
-// `packages:` from environments/*/manifest.yaml (a new implementation brings its own).
+// What the setup must provide, one "<kind> <name>" a line: the harness's own tools plus every
+// implementation's `packages:`, `unpack:` and `systemUsers:` from environments/*/manifest.yaml.
+// A new implementation brings its own.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadEnvironments } from "../load/environments.ts";
@@ -18,6 +19,14 @@ export const HARNESS_PACKAGES = [
 
 const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const envs = loadEnvironments(join(root, "environments"));
-const all = new Set(HARNESS_PACKAGES);
-for (const impl of envs.values()) for (const p of impl.manifest.packages) all.add(p);
-console.log([...all].sort().join("\n"));
+const install = new Set(HARNESS_PACKAGES);
+const unpack = new Set<string>();
+const users = new Set<string>();
+for (const impl of envs.values()) {
+  impl.manifest.packages.forEach((p) => install.add(p));
+  impl.manifest.unpack.forEach((p) => unpack.add(p));
+  impl.manifest.systemUsers.forEach((u) => users.add(u));
+}
+for (const p of [...install].sort()) console.log(`install ${p}`);
+for (const p of [...unpack].sort()) console.log(`unpack ${p}`);
+for (const u of [...users].sort()) console.log(`user ${u}`);
