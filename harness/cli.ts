@@ -19,7 +19,8 @@ async function main(argv: string[]): Promise<number> {
   if (opts.command === "down") return commandDown();
   const loaded = loadAll(repoRoot, opts);
   if (opts.command === "list" || opts.list) {
-    console.log(formatPlan(loaded.worlds));
+    // A long plan piped to another program must be written out whole before the process exits.
+    await new Promise<void>((resolve) => process.stdout.write(formatPlan(loaded.worlds) + "\n", () => resolve()));
     return 0;
   }
   if (loaded.worlds.length === 0) {
@@ -32,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (!isStopping()) process.exit(code); // else the signal handler exits once teardown is done
+    // Let stdout drain, then exit; on a signal, the handler exits once teardown is done.
+    if (!isStopping()) process.stdout.write("", () => process.exit(code));
   },
   (e: unknown) => {
     if (isStopping()) return;
