@@ -47,8 +47,12 @@ export class LogWatch {
       if (size <= f.offset) return "";
       const buf = Buffer.alloc(size - f.offset);
       const n = readSync(fd, buf, 0, buf.length, f.offset);
-      f.offset += n;
-      const chunk = buf.subarray(0, n).toString("utf8");
+      // Whole lines only: a line being written now is read again, complete, on the next tick
+      // (otherwise a waiter whose needle sits in the first half would never see the second).
+      const end = buf.subarray(0, n).lastIndexOf(0x0a) + 1;
+      if (end === 0) return "";
+      f.offset += end;
+      const chunk = buf.subarray(0, end).toString("utf8");
       f.text += chunk;
       return chunk;
     } finally {

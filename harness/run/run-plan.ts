@@ -109,6 +109,11 @@ export async function runWorld(
   envs: Map<string, Implementation>,
   opts: RunOptions,
 ): Promise<{ world: WorldResult; cells: CellResult[] }> {
+  // Read every version at once (each is a process), then fill the rosters from the cache.
+  const used = new Set([w.stack.authority, w.stack.resolver, w.stack.signer, w.receiver.mta, w.receiver.mda]);
+  for (const c of w.cells)
+    [c.sender.fill, c.dns.authority, c.dns.resolver, c.dns.signer, c.mua].forEach((f) => f && used.add(f.impl));
+  await Promise.all([...used].map((name) => envs.get(name) && versionOf(envs.get(name)!, opts.repoRoot)));
   const rosters = new Map<string, CellResult["roster"]>();
   for (const c of w.cells) rosters.set(c.id, await rosterOf(w, c, envs, opts.repoRoot));
   let started: StartedWorld | undefined;
