@@ -58,8 +58,22 @@ function serial(): string {
   return b.toString("hex");
 }
 
+// Parsing PEM with forge is slow; the world's few keys and CA certificates are parsed once.
+const parsedKeys = new Map<string, forge.pki.rsa.PrivateKey>();
+const parsedCerts = new Map<string, forge.pki.Certificate>();
+const keyOf = (pem: string) => {
+  let k = parsedKeys.get(pem);
+  if (!k) parsedKeys.set(pem, (k = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey));
+  return k;
+};
+const certOf = (pem: string) => {
+  let c = parsedCerts.get(pem);
+  if (!c) parsedCerts.set(pem, (c = forge.pki.certificateFromPem(pem)));
+  return c;
+};
+
 function build(opts: CertOptions, keyPem: string, issuer?: { keyPem: string; certPem: string }): string {
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const key = keyOf(keyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = serial();
@@ -67,7 +81,7 @@ function build(opts: CertOptions, keyPem: string, issuer?: { keyPem: string; cer
   cert.validity.notBefore = opts.notBefore ?? new Date(now - 3600_000);
   cert.validity.notAfter = opts.notAfter ?? new Date(now + 30 * 86400_000);
   cert.setSubject([{ name: "commonName", value: opts.commonName }]);
-  const issuerCert = issuer ? forge.pki.certificateFromPem(issuer.certPem) : undefined;
+  const issuerCert = issuer ? certOf(issuer.certPem) : undefined;
   cert.setIssuer(issuerCert ? issuerCert.subject.attributes : [{ name: "commonName", value: opts.commonName }]);
   const ext: object[] = opts.ca
     ? [

@@ -27,6 +27,15 @@ export interface WorldPki {
 
 const LEAF_KEYS = 4;
 
+/** Where the PKI's files go: known before the keys exist, so bring-up need not wait for them. */
+export function pkiPaths(w: WorldPlan, dir: string) {
+  return {
+    caFile: join(dir, "local-ca-root.pem"),
+    defaultPemFile: join(dir, "receiver-host.pem"),
+    endpoints: w.cases.map((c, i) => ({ ip: c.endpointIp, pemFile: join(dir, `case-${i}.pem`) })),
+  };
+}
+
 function issue(kind: string, ca: LocalCa, other: LocalCa, names: string[], key: string, expired: boolean): Issued {
   const opts = {
     commonName: names[0]!,
@@ -60,10 +69,10 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
   const ca = localCa("Remote Site Local", keys[0], keys[1]);
   const other = localCa("Unrelated", keys[2], keys[3]);
   const leafKey = (i: number) => keys[4 + (i % LEAF_KEYS)]!;
-  const caFile = join(dir, "local-ca-root.pem");
+  const paths = pkiPaths(w, dir);
+  const caFile = paths.caFile;
   writeFileSync(caFile, ca.root.certPem);
-  const write = (name: string, it: Issued) => {
-    const f = join(dir, name);
+  const write = (f: string, it: Issued) => {
     writeFileSync(f, [it.keyPem, it.certPem, ...it.chainPems].join(""), { mode: 0o600 });
     return f;
   };
@@ -72,7 +81,7 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     caFile,
     localCa: ca,
     otherCa: other,
-    defaultPemFile: write("receiver-host.pem", host),
+    defaultPemFile: write(paths.defaultPemFile, host),
     endpoints: new Map(),
     tlsa: new Map(),
     certPems: new Map(),
@@ -82,8 +91,11 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     const kind = c.present?.kind ?? cp.receiverCertificate;
     const names = c.present?.name === "mismatch" ? [`not-${cp.mxHost}`] : [cp.mxHost];
     const presented = issue(kind, ca, other, names, leafKey(2 * i), c.present?.validity === "expired");
-    const spare = issue(kind, ca, other, names, leafKey(2 * i + 1), false);
-    pki.endpoints.set(c.id, { ip: cp.endpointIp, pemFile: write(`case-${i}.pem`, presented), presented });
+    // A spare certificate only where a record is made from one (the rollover and mismatch cases).
+    const spare = c.tlsa.some((t) => t.of === "spare")
+      ? issue(kind, ca, other, names, leafKey(2 * i + 1), false)
+      : presented;
+    pki.endpoints.set(c.id, { ip: cp.endpointIp, pemFile: write(paths.endpoints[i]!.pemFile, presented), presented });
     pki.certPems.set(c.id, [presented.certPem, ...presented.chainPems].join(""));
     pki.tlsa.set(
       c.id,

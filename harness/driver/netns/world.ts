@@ -7,7 +7,7 @@ import type { WorldPlan } from "../../plan/plan.ts";
 import { run, type ExecResult } from "../../os/exec.ts";
 import { START_ORDER, worldInstances, type HostName, type Instance } from "../../world/instances.ts";
 import { unsignedSiteZones } from "../../world/world-files.ts";
-import { makeWorldPki, type WorldPki } from "../../world/receiver-certs.ts";
+import { makeWorldPki, pkiPaths, type WorldPki } from "../../world/receiver-certs.ts";
 import type { TlsaRdata } from "../../world/tlsa.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
@@ -110,7 +110,11 @@ export async function upNetnsWorld(
   const zonesDir = join(dir, "zones");
   mkdirSync(zonesDir, { recursive: true });
   const serial = Math.floor(Date.now() / 1000);
-  const pki = await makeWorldPki(plan, join(dir, "pki"));
+  // Keys are made on the thread pool while the namespaces are created.
+  const pkiDir = join(dir, "pki");
+  const pkiPromise = makeWorldPki(plan, pkiDir);
+  pkiPromise.catch(() => undefined);
+  const pp = pkiPaths(plan, pkiDir);
   const paths = {
     repoRoot: opts.repoRoot,
     worldDir: dir,
@@ -118,18 +122,16 @@ export async function upNetnsWorld(
     zonesDir,
     trustAnchorFile: join(dir, "trust-anchor.ds"),
     rootHintsFile: join(dir, "root.hints"),
-    caFile: pki.caFile,
-    receiverPemFile: pki.defaultPemFile,
-    endpoints: [...pki.endpoints.values()].map((e) => ({ ip: e.ip, pemFile: e.pemFile })),
+    caFile: pp.caFile,
+    receiverPemFile: pp.defaultPemFile,
+    endpoints: pp.endpoints,
     imapPassword: opts.imapPassword,
     smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
   };
   const instances = worldInstances(plan, paths);
   // Owned from the first namespace on, so Ctrl-C during bring-up tears down what exists.
   const world = own(new StartedWorld(plan, instances, opts));
-  world.pki = pki;
   try {
-    world.tlsa = pki.tlsa;
     say(`${plan.id}: creating namespaces`);
     const cidr = (a: string) => `${a}/${WORLD_PREFIX_LEN}`;
     world.network = newNetwork(opts.runId, [
@@ -154,6 +156,9 @@ export async function upNetnsWorld(
     world.timings.namespaces = since(t0);
     world.capture = await startCapture(world.network.hubNs, plan.remote.mtaIp, dir, opts.repoRoot);
     world.daemons.push(world.capture.daemon);
+    const pki = await pkiPromise;
+    world.pki = pki;
+    world.tlsa = pki.tlsa;
     say(`${plan.id}: signing zones`);
     world.tree = await signTree(
       plan,

@@ -1,0 +1,222 @@
+// BIND 9 named as a one-shot site signer: online signing with dnssec-policy, as an operator
+// running named with `dnssec-policy` + `inline-signing yes` on a file-based primary would.
+//
+// Each call runs a throw-away named in a private, empty network namespace (so parallel calls never
+// share a port, and nothing binds in the host's namespace):
+//
+//   setpriv --pdeathsig KILL -- unshare --net -- sh in-private-net.sh named -g -4 -n 1 -c <workDir>/named.conf
+//
+// (in-private-net.sh brings up the namespace's loopback and execs named, so the pid stays named's).
+// named makes an ECDSA P-256 KSK and ZSK (policy "nccoe" in templates/signer.conf) and signs the
+// zone. signZone polls `dig AXFR` from inside that namespace (nsenter) until the transfer is fully
+// signed (see signed-zone.ts), writes it out as the signed zone file, derives the DS (SHA-256) of
+// the KSK that signs the DNSKEY RRset with dnssec-dsfromkey, checks that key is the KSK in named's
+// key directory, and stops named (SIGTERM, deadline, SIGKILL), on success and on failure alike.
+import { spawn } from "node:child_process";
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isGone, signal, waitGone } from "../../harness/driver/daemon.ts";
+import { run } from "../../harness/os/exec.ts";
+import { renderTemplate } from "../../harness/world/template.ts";
+import { absolute, fullySigned, keyTag, type SignedZone } from "./signed-zone.ts";
+
+export interface SignRequest {
+  zone: string; // "remote.test" or "remote.test."
+  unsignedZoneFile: string; // absolute path of the unsigned zone text
+  workDir: string; // absolute, a folder this call owns (config, keys, logs, result go here)
+  deadlineMs?: number; // default 20000: then the call fails with named's log tail
+}
+export interface SignResult {
+  signedZoneFile: string;
+  ds: string[]; // "remote.test. 3600 IN DS <tag> 13 2 <HEX>", the KSK's SHA-256 DS
+  dnskeys: string[]; // the DNSKEY RRs of the signed zone
+  logFiles: string[];
+  seconds: number;
+}
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const PORT = 10053; // inside the private namespace only
+const DS_TTL = 3600;
+const STOP_MS = 3000;
+const POLL_MS = 20;
+
+export async function signZone(req: SignRequest): Promise<SignResult> {
+  const t0 = performance.now();
+  const deadlineAt = Date.now() + (req.deadlineMs ?? 20_000);
+  const origin = absolute(req.zone);
+  if (!/^([a-z0-9_-]+\.)*$/.test(origin)) throw new Error(`bind signZone: bad zone ${JSON.stringify(req.zone)}`);
+  if (!isAbsolute(req.workDir) || !isAbsolute(req.unsignedZoneFile))
+    throw new Error("bind signZone: workDir and unsignedZoneFile must be absolute paths");
+  if (/["\\\n]/.test(req.workDir)) throw new Error(`bind signZone: workDir unusable in named.conf: ${req.workDir}`);
+
+  const w = req.workDir;
+  const base = origin === "." ? "root" : origin.slice(0, -1);
+  const f = {
+    conf: join(w, "named.conf"),
+    zoneFile: join(w, `${base}.zone`), // named writes <this>.signed (raw) and journals beside it
+    keyDir: join(w, "keys"),
+    log: join(w, "named.log"), // named -g: all its logging, config errors included
+    axfr: join(w, "axfr.txt"),
+    keyset: join(w, "ksk.keyset"),
+    result: join(w, `${base}.signed.zone`),
+  };
+  const logFiles = [f.log];
+  mkdirSync(f.keyDir, { recursive: true });
+  copyFileSync(req.unsignedZoneFile, f.zoneFile);
+  const unsigned = readFileSync(f.zoneFile, "utf8");
+  const tpl = join(HERE, "templates", "signer.conf");
+  const vars = {
+    dir: w,
+    zone: origin,
+    zoneFile: f.zoneFile,
+    keyDir: f.keyDir,
+    port: PORT,
+    dnskeyTtl: soaTtl(unsigned),
+  };
+  writeFileSync(f.conf, renderTemplate(readFileSync(tpl, "utf8"), vars, tpl));
+
+  const named = startNamed(f.conf, f.log);
+  let failure: unknown;
+  let result: Omit<SignResult, "seconds"> | undefined;
+  try {
+    const netns = await until("named in its private network namespace", deadlineAt, named, () =>
+      privateNetns(named.pid),
+    );
+    const inNs = ["nsenter", `--net=${netns}`, "--"];
+    const left = () => Math.max(1000, deadlineAt - Date.now());
+    const signed = await until(`a fully signed AXFR of ${origin}`, deadlineAt, named, async () => {
+      const broken = zoneLoadError(f.log);
+      if (broken) throw new Error(`named could not load the zone: ${broken}`);
+      const dig = [...inNs, "dig", "-p", String(PORT), "@127.0.0.1", origin, "AXFR"];
+      const r = await run([...dig, "+onesoa", "+noall", "+answer", "+time=1", "+tries=1"], { timeoutMs: left() });
+      if (r.code !== 0) return undefined;
+      writeFileSync(f.axfr, r.stdout);
+      return fullySigned(origin, r.stdout);
+    });
+    const ds = await dsOfKsks(origin, signed, f.keyset, f.keyDir, left());
+    writeFileSync(f.result, signed.text);
+    const dnskeys = signed.rrs.filter((r) => r.type === "DNSKEY").map((r) => r.line);
+    result = { signedZoneFile: f.result, ds, dnskeys, logFiles: [...logFiles, f.conf] };
+  } catch (e) {
+    failure = e ?? new Error("unknown failure");
+  }
+  const stopped = await stopNamed(named);
+  const seconds = (performance.now() - t0) / 1000;
+  if (result && failure === undefined && stopped) return { ...result, seconds };
+  const why = failure instanceof Error ? failure.message : failure !== undefined ? String(failure) : "";
+  const lines = [`bind signZone(${origin}) failed after ${seconds.toFixed(2)} s: ${why}`];
+  if (!stopped) lines.push(`named (pid ${named.pid}) did not exit after SIGKILL`);
+  throw new Error([...lines, ...logFiles.map((l) => tail(l))].join("\n"), { cause: failure });
+}
+
+interface Named {
+  pid: number;
+  exit?: string; // set once it has exited
+}
+
+function startNamed(conf: string, outputFile: string): Named {
+  const argv = ["setpriv", "--pdeathsig", "KILL", "--", "unshare", "--net", "--"];
+  argv.push("/bin/sh", join(HERE, "in-private-net.sh"), "named", "-g", "-4", "-n", "1", "-c", conf);
+  const fd = openSync(outputFile, "a");
+  try {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", fd, fd] });
+    if (child.pid === undefined) throw new Error("bind signZone: could not start setpriv/unshare/named");
+    const named: Named = { pid: child.pid };
+    child.on("exit", (code, sig) => (named.exit = sig ? `killed by ${sig}` : `exit ${code}`));
+    child.on("error", (e) => (named.exit = `failed to start: ${e.message}`));
+    return named;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** SIGTERM, a deadline, then SIGKILL. True once the process is gone. */
+async function stopNamed(named: Named): Promise<boolean> {
+  if (isGone(named.pid)) return true;
+  signal(named.pid, "SIGTERM");
+  if ((await waitGone([named.pid], STOP_MS)).length === 0) return true;
+  signal(named.pid, "SIGKILL");
+  return (await waitGone([named.pid], 2000)).length === 0;
+}
+
+/** The namespace file of pid once it is named itself, in a network namespace that is not ours. */
+function privateNetns(pid: number): string | undefined {
+  try {
+    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    const path = `/proc/${pid}/ns/net`;
+    if (comm !== "named" || readlinkSync(path) === readlinkSync("/proc/self/ns/net")) return undefined;
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+async function until<T>(
+  what: string,
+  deadlineAt: number,
+  named: Named,
+  check: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (named.exit !== undefined || isGone(named.pid))
+      throw new Error(`named exited (${named.exit ?? "?"}) before ${what}`);
+    if (Date.now() > deadlineAt) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** DS (SHA-256) of the KSKs that sign the served DNSKEY RRset; each must be a KSK in named's key directory. */
+async function dsOfKsks(origin: string, signed: SignedZone, keyset: string, keyDir: string, timeoutMs: number) {
+  const kskTags = readdirSync(keyDir)
+    .filter((n) => n.endsWith(".state") && /^KSK: yes$/m.test(readFileSync(join(keyDir, n), "utf8")))
+    .map((n) => Number(/\+(\d+)\.state$/.exec(n)?.[1]));
+  for (const k of signed.ksks)
+    if (!kskTags.includes(keyTag(k)))
+      throw new Error(
+        `DNSKEY ${keyTag(k)} signs the DNSKEY RRset but is no KSK in ${keyDir} (KSKs: ${kskTags.join(", ")})`,
+      );
+  writeFileSync(keyset, signed.ksks.map((k) => k.line).join("\n") + "\n");
+  const r = await run(["dnssec-dsfromkey", "-2", "-T", String(DS_TTL), "-f", keyset, origin], { timeoutMs });
+  if (r.code !== 0) throw new Error(`dnssec-dsfromkey failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const ds = r.stdout.split("\n").filter((l) => /\sDS\s+\d+\s+13\s+2\s+[0-9A-F]+$/i.test(l.trim()));
+  const tags = ds.map((l) => Number(l.trim().split(/\s+/)[4]));
+  if (ds.length !== signed.ksks.length || signed.ksks.some((k) => !tags.includes(keyTag(k))))
+    throw new Error(`dnssec-dsfromkey gave [${ds.join("; ")}] for KSK tags ${signed.ksks.map(keyTag).join(", ")}`);
+  return ds.map((l) => l.trim().split(/\s+/).join(" "));
+}
+
+/** The zone's SOA TTL (else its $TTL, else 300): the DNSKEY TTL follows the zone's TTLs. */
+function soaTtl(text: string): number {
+  const soa = /^\S+\s+(\d+)\s+(?:IN\s+)?SOA\s/im.exec(text) ?? /^\$TTL\s+(\d+)/im.exec(text);
+  return soa ? Number(soa[1]) : 300;
+}
+
+/** named keeps running when a zone does not load: its log says so ("not loaded due to errors"). */
+function zoneLoadError(log: string): string | undefined {
+  try {
+    return /^.*not loaded due to errors.*$/m.exec(readFileSync(log, "utf8"))?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function tail(file: string, lines = 20): string {
+  try {
+    const text = readFileSync(file, "utf8").trim().split("\n").slice(-lines).join("\n");
+    return `--- ${file}\n${text}`;
+  } catch {
+    return `--- ${file} (none)`;
+  }
+}
