@@ -1,0 +1,101 @@
+// Process plumbing for the one-shot Knot signer: a daemon with stdio appended to a log file (never
+// a pipe), short commands (argv, hard timeout, transcript), polling, and stop = SIGTERM, deadline, SIGKILL.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, closeSync, openSync, readFileSync } from "node:fs";
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  /** Set once the process has exited (and was reaped) or could not start. */
+  exit?: string;
+  gone: Promise<void>;
+}
+
+export function startLogged(name: string, argv: string[], log: string): Proc {
+  const fd = openSync(log, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  const p: Proc = { name, child, gone: Promise.resolve() };
+  p.gone = new Promise<void>((resolve) => {
+    child.once("exit", (code, sig) => {
+      p.exit = sig ? `killed by ${sig}` : `exited with ${code}`;
+      resolve();
+    });
+    child.once("error", (e) => {
+      p.exit ??= `failed to start: ${e.message}`;
+      if (child.pid === undefined) resolve();
+    });
+  });
+  return p;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is reaped (or throws after `killMs`). */
+export async function stop(p: Proc, graceMs: number, killMs = 3000): Promise<"terminated" | "killed" | "was gone"> {
+  if (p.exit !== undefined || p.child.pid === undefined) return "was gone";
+  const waitGone = (ms: number) => Promise.race([p.gone.then(() => true), sleep(ms).then(() => false)]);
+  p.child.kill("SIGTERM");
+  if (await waitGone(graceMs)) return "terminated";
+  p.child.kill("SIGKILL");
+  if (await waitGone(killMs)) return "killed";
+  throw new Error(`${p.name} [${p.child.pid}] still running after SIGKILL`);
+}
+
+export interface CliResult {
+  code: number | null;
+  out: string;
+}
+
+/** A short command (argv, no shell) with a hard timeout; appends a transcript to `log` if given. */
+export function runCli(argv: string[], timeoutMs: number, log?: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const opts = { timeout: Math.max(1, timeoutMs), killSignal: "SIGKILL" as const, maxBuffer: 16 << 20 };
+    const t0 = Date.now();
+    execFile(argv[0], argv.slice(1), opts, (err, stdout, stderr) => {
+      const e = err as (Error & { code?: unknown; killed?: boolean }) | null;
+      const code = !e ? 0 : typeof e.code === "number" ? e.code : null;
+      const note = e && code === null ? `[${e.killed ? "killed: timed out" : e.message}]\n` : "";
+      const out = `${stdout}${stderr}`;
+      const shown = out.length > 4000 ? `${out.slice(0, 4000)}\n[... ${out.length - 4000} more characters]\n` : out;
+      if (log)
+        appendFileSync(
+          log,
+          `[${new Date(t0).toISOString()}] $ ${argv.join(" ")}\n${shown}${shown && !shown.endsWith("\n") ? "\n" : ""}${note}` +
+            `[exit ${code} after ${Date.now() - t0} ms]\n`,
+        );
+      resolve({ code, out: out + note });
+    });
+  });
+}
+
+/** Polls `probe` until it gives a value; throws at the deadline, or at once when `abort` gives a reason. */
+export async function waitFor<T>(
+  what: string,
+  deadlineAt: number,
+  probe: () => T | undefined | Promise<T | undefined>,
+  abort?: () => string | undefined,
+  everyMs = 10,
+): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    const why = abort?.();
+    if (why) throw new Error(`while waiting for ${what}: ${why}`);
+    if (Date.now() >= deadlineAt) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export function tail(file: string, lines = 20): string {
+  try {
+    const all = readFileSync(file, "utf8").trimEnd().split("\n");
+    return `--- ${file} (last ${Math.min(lines, all.length)} lines)\n${all.slice(-lines).join("\n")}`;
+  } catch {
+    return `--- ${file} (missing)`;
+  }
+}
