@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (opts.command === "down") return commandDown();
+  if (opts.command === "down") return commandDown(opts.run);
   const loaded = loadAll(repoRoot, opts);
   if (opts.command === "list" || opts.list) {
     // A long plan piped to another program must be written out whole before the process exits.

@@ -119,10 +119,10 @@ export async function commandUp(repoRoot: string, loaded: Loaded, opts: CliOptio
   return 0;
 }
 
-export async function commandDown(): Promise<number> {
+export async function commandDown(only?: string): Promise<number> {
   requireRoot();
   const kept = keptRuns();
-  const removed = await removeStale({ includeKept: true });
+  const removed = await removeStale({ includeKept: true, only });
   console.log(
     removed.length === 0
       ? "nothing was running"

@@ -9,7 +9,8 @@ usage: npm run nccoe -- <command> [options]
 commands:
   run      bring the worlds up, run the cases, write results.json and evidence, tear down
   up       bring one world up and leave it running; prints addresses, accounts and trust anchor
-  down     tear down every world left running by 'up' (and anything a killed run left)
+  down     tear down every world left running by 'up' (and anything a killed run left);
+           --run ID tears down only that run
   list     print the plan, one cell a line, without bringing anything up (same as run --list)
   help     this text
 
@@ -40,6 +41,7 @@ export interface CliOptions {
   out?: string;
   scenariosDir?: string;
   weakenSender: boolean;
+  run?: string;
 }
 
 export class UsageError extends Error {}
@@ -57,6 +59,7 @@ export function parseCli(argv: string[]): CliOptions {
       list: { type: "boolean", default: false },
       out: { type: "string" },
       scenarios: { type: "string" },
+      run: { type: "string" },
       "weaken-sender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -81,6 +84,7 @@ export function parseCli(argv: string[]): CliOptions {
     list: values.list!,
     out: values.out,
     scenariosDir: values.scenarios,
+    run: values.run,
     weakenSender: values["weaken-sender"]!,
   };
 }

@@ -7,29 +7,48 @@ import nodemailer from "nodemailer";
 import { ImapFlow } from "imapflow";
 import type { AgentAnswer, AgentEnvelope, FetchReply, FetchRequest, SubmitReply, SubmitRequest } from "./protocol.ts";
 
+// One SMTP transport per MTA and one logged-in IMAP session per mailbox: a world fetches
+// hundreds of messages, and a new IMAP login per fetch would cost more than the fetch.
+const transports = new Map<string, ReturnType<typeof nodemailer.createTransport>>();
+
 async function submit(r: SubmitRequest): Promise<SubmitReply> {
-  const transport = nodemailer.createTransport({
-    host: r.host,
-    port: r.port,
-    secure: false,
-    ignoreTLS: true, // submission inside the lab site; the MTA-to-MTA hop is what is tested
-    connectionTimeout: 10_000,
-  });
-  try {
-    const info = await transport.sendMail({
-      from: r.from,
-      to: r.to,
-      subject: r.subject,
-      messageId: r.messageId,
-      text: r.text,
+  const key = `${r.host}:${r.port}`;
+  let transport = transports.get(key);
+  if (!transport) {
+    transport = nodemailer.createTransport({
+      host: r.host,
+      port: r.port,
+      secure: false,
+      ignoreTLS: true, // submission inside the lab site; the MTA-to-MTA hop is what is tested
+      connectionTimeout: 10_000,
+      // One message per connection, as a mail client sends: Exim, for one, queues rather than
+      // delivers a connection's eleventh message (smtp_accept_queue_per_connection).
+      pool: true,
+      maxConnections: 8,
+      maxMessages: 1,
     });
-    return { response: info.response, accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
-  } finally {
-    transport.close();
+    transports.set(key, transport);
   }
+  const info = await transport.sendMail({
+    from: r.from,
+    to: r.to,
+    subject: r.subject,
+    messageId: r.messageId,
+    text: r.text,
+  });
+  return { response: info.response, accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
 }
 
-async function fetch(r: FetchRequest): Promise<FetchReply> {
+interface Session {
+  client: ImapFlow;
+  queue: Promise<unknown>;
+}
+const sessions = new Map<string, Session>();
+
+async function sessionFor(r: FetchRequest): Promise<Session> {
+  const key = `${r.user}@${r.host}:${r.port}`;
+  let s = sessions.get(key);
+  if (s && s.client.usable) return s;
   const client = new ImapFlow({
     host: r.host,
     port: r.port,
@@ -39,17 +58,31 @@ async function fetch(r: FetchRequest): Promise<FetchReply> {
     logger: false,
   });
   await client.connect();
-  try {
-    const box = await client.mailboxOpen("INBOX");
+  client.on("error", () => sessions.delete(key));
+  s = { client, queue: Promise.resolve() };
+  sessions.set(key, s);
+  return s;
+}
+
+async function fetch(r: FetchRequest): Promise<FetchReply> {
+  const s = await sessionFor(r);
+  // One command at a time per session.
+  const run = s.queue.then(async (): Promise<FetchReply> => {
+    const box = await s.client.mailboxOpen("INBOX"); // re-SELECT: sees messages delivered since
     if (box.exists === 0) return { found: false, mailboxSize: 0 };
-    const uids = await client.search({ header: { "message-id": r.messageId } }, { uid: true });
+    const uids = await s.client.search({ header: { "message-id": r.messageId } }, { uid: true });
     const uid = Array.isArray(uids) ? uids[0] : undefined;
     if (uid === undefined) return { found: false, mailboxSize: box.exists };
-    const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
+    const msg = await s.client.fetchOne(String(uid), { source: true }, { uid: true });
     return { found: true, source: msg ? msg.source?.toString("utf8") : undefined, mailboxSize: box.exists };
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
+  });
+  s.queue = run.catch(() => undefined);
+  return run;
+}
+
+async function closeAll(): Promise<void> {
+  for (const t of transports.values()) t.close();
+  await Promise.all([...sessions.values()].map((s) => s.client.logout().catch(() => s.client.close())));
 }
 
 function serve(sock: Socket): void {
@@ -76,6 +109,9 @@ if (!path) {
 rmSync(path, { force: true });
 const server = createServer(serve);
 server.listen(path, () => console.log(`mua agent listening on ${path}`));
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close();
+  closeAll().finally(() => process.exit(0));
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
