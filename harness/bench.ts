@@ -1,7 +1,8 @@
-// npm run bench [-- --runs N --sequence 17]: bring-up and per-case figures on real daemons.
-// A script that prints numbers, not a timed test.
+// npm run bench [-- --runs N --sequence 17 --dns bind --mta postfix]: bring-up per DNS stack,
+// cells per second once a world is up, whole-run wall time and the harness's peak RSS.
+// A script that prints figures, not a timed test.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,30 +13,44 @@ import { installSignalTeardown } from "./os/teardown.ts";
 import { runPlan } from "./run/run-plan.ts";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "3" }, sequence: { type: "string", default: "17" } },
+  options: {
+    runs: { type: "string", default: "3" },
+    sequence: { type: "string" },
+    dns: { type: "string" },
+    mta: { type: "string" },
+  },
 });
 const runs = Number(values.runs);
 const repoRoot = join(import.meta.dirname, "..");
-
-function median(xs: number[]): number {
+const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+};
+const fmt = (xs: number[]) =>
+  `median ${median(xs).toFixed(2)}  (min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})`;
 
 installSignalTeardown();
 await removeStale({ includeKept: false });
-const loaded = loadAll(repoRoot, { sequences: values.sequence.split(",").map(Number), cases: [], profile: "rfc7672" });
-const phases = new Map<string, number[]>();
-const perCase: number[] = [];
+const loaded = loadAll(repoRoot, {
+  sequences: values.sequence?.split(",").map(Number),
+  cases: [],
+  profile: "rfc7672",
+  dns: values.dns?.split(","),
+  mta: values.mta?.split(","),
+});
+const perStack = new Map<string, { phases: Map<string, number[]>; rate: number[]; cells: number }>();
+type StackFigures = { phases: Map<string, number[]>; rate: number[]; cells: number };
 const wall: number[] = [];
+const perCase: number[] = [];
 let outcomes = "";
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
   const runId = newRunId();
+  const runDir = mkdtempSync(join(tmpdir(), `nccoe-bench-${runId}-`));
   const r = await runPlan(loaded.worlds, loaded.envs, {
     runId,
-    runDir: mkdtempSync(join(tmpdir(), `nccoe-bench-${runId}-`)),
+    runDir,
     repoRoot,
     profile: "rfc7672",
     weakenSender: false,
@@ -43,21 +58,26 @@ for (let i = 0; i < runs; i++) {
     progress: () => undefined,
   });
   wall.push((performance.now() - t0) / 1000);
-  for (const w of r.worlds)
-    for (const [k, v] of Object.entries(w.bringUpSeconds)) phases.set(k, [...(phases.get(k) ?? []), v]);
+  for (const w of r.worlds) {
+    const s: StackFigures = perStack.get(w.stack ?? w.id) ?? { phases: new Map(), rate: [], cells: w.cells ?? 0 };
+    for (const [k, v] of Object.entries(w.bringUpSeconds)) s.phases.set(k, [...(s.phases.get(k) ?? []), v]);
+    if (w.cellsSeconds) s.rate.push((w.cells ?? 0) / w.cellsSeconds);
+    perStack.set(w.stack ?? w.id, s);
+  }
   perCase.push(...r.cells.map((c) => c.durationSeconds));
-  outcomes = r.cells.map((c) => `${c.id}=${c.outcome}`).join(" ");
-  process.stderr.write(`run ${i + 1}/${runs}: ${wall.at(-1)!.toFixed(2)} s (${outcomes})\n`);
+  const n = (o: string) => r.cells.filter((c) => c.outcome === o).length;
+  outcomes = `pass ${n("pass")}, fail ${n("fail")}, error ${n("error")}`;
+  process.stderr.write(`run ${i + 1}/${runs}: ${wall.at(-1)!.toFixed(1)} s, ${r.cells.length} cells (${outcomes})\n`);
+  rmSync(runDir, { recursive: true, force: true });
 }
-const fmt = (xs: number[]) =>
-  `median ${median(xs).toFixed(3)} s  (min ${Math.min(...xs).toFixed(3)}, max ${Math.max(...xs).toFixed(3)})`;
-console.log(
-  `sequence ${values.sequence}, ${runs} runs, ${loaded.worlds.length} world(s), ${perCase.length / runs} cells per run`,
-);
-console.log("bring-up, seconds since start of the world (cumulative):");
-for (const key of ["namespaces", "signed", "dnsAnswering", "validatedTlsa", "mtasReady", "total"])
-  if (phases.has(key)) console.log(`  ${key.padEnd(14)} ${fmt(phases.get(key)!)}`);
-console.log(`seconds per case (submit -> final status -> mailbox): ${fmt(perCase)}`);
-console.log(`whole run (bring-up, cases, evidence, teardown):      ${fmt(wall)}`);
+console.log(`${runs} runs, ${loaded.worlds.length} world(s), ${perCase.length / runs} cells per run`);
+for (const [stack, s] of perStack) {
+  console.log(`\n${stack} (${s.cells} cells), seconds since the world started (cumulative):`);
+  for (const key of ["namespaces", "signed", "dnsAnswering", "validatedTlsa", "mtasReady", "total"])
+    if (s.phases.has(key)) console.log(`  ${key.padEnd(14)} ${fmt(s.phases.get(key)!)}`);
+  if (s.rate.length) console.log(`  cells/s once up ${fmt(s.rate)}`);
+}
+console.log(`\nseconds per cell (submit -> final status -> mailbox): ${fmt(perCase)}`);
+console.log(`whole run (bring-up, cells, evidence, teardown):      ${fmt(wall)}`);
 console.log(`harness peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
 console.log(`last outcomes: ${outcomes}`);

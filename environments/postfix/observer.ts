@@ -13,13 +13,34 @@ interface Line {
   raw: string;
 }
 
-function parse(log: string): Line[] {
-  const out: Line[] = [];
-  for (const raw of log.split("\n")) {
+function parseInto(out: Line[], text: string): void {
+  for (const raw of text.split("\n")) {
     const m = PID.exec(raw);
     if (m) out.push({ service: m[1]!, pid: m[2]!, text: m[3]!, raw });
   }
-  return out;
+}
+
+// Logs only grow, and hundreds of cells ask about the same log: parse each log once, then only
+// what was appended (a log is recognised by its first line).
+const cache = new Map<string, { length: number; lines: Line[] }>();
+
+function parse(log: string): Line[] {
+  const key = log.slice(0, log.indexOf("\n") + 1);
+  const c = cache.get(key);
+  if (c && log.length >= c.length && log.charCodeAt(c.length - 1) === 10) {
+    if (log.length > c.length) {
+      parseInto(c.lines, log.slice(c.length));
+      c.length = log.length;
+    }
+    return c.lines;
+  }
+  const lines: Line[] = [];
+  parseInto(lines, log);
+  // Only whole lines are cached, so an appended chunk always starts a new line.
+  const end = log.lastIndexOf("\n") + 1;
+  if (key && end === log.length) cache.set(key, { length: log.length, lines });
+  if (cache.size > 64) cache.delete(cache.keys().next().value!);
+  return lines;
 }
 
 function tlsFromLine(text: string): ObservedTls | undefined {

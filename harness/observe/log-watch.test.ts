@@ -19,6 +19,21 @@ describe("LogWatch", () => {
     rmSync(dir, { recursive: true });
   });
 
+  it("sees its line even when another waiter's first read consumed it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "logwatch-"));
+    const log = join(dir, "maillog");
+    writeFileSync(log, "start\n");
+    const watch = new LogWatch(5);
+    const a = watch.wait("A", log, "QA", (t) => (t.includes("QA: status=sent") ? "A" : undefined), { timeoutMs: 1000 });
+    appendFileSync(log, "QA: status=sent\n");
+    // B registers before the next tick and reads the new text for its own first check.
+    const b = watch.wait("B", log, "QB", (t) => (t.includes("QB: status=sent") ? "B" : undefined), { timeoutMs: 1000 });
+    appendFileSync(log, "QB: status=sent\n");
+    await expect(Promise.all([a, b])).resolves.toEqual(["A", "B"]);
+    watch.close();
+    rmSync(dir, { recursive: true });
+  });
+
   it("times out with the waiter's description", async () => {
     const dir = mkdtempSync(join(tmpdir(), "logwatch-"));
     const watch = new LogWatch(5);

@@ -11,6 +11,8 @@ interface Followed {
 interface Waiter {
   path: string;
   needle: string;
+  /** How much of the log this waiter has been evaluated against. */
+  checkedUpTo: number;
   compute: (text: string) => unknown;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -68,12 +70,14 @@ export class LogWatch {
     compute: (text: string) => T | undefined,
     opts: { timeoutMs: number; alive?: () => string | undefined },
   ): Promise<T> {
-    const now = compute(this.text(path));
+    const text = this.text(path);
+    const now = compute(text);
     if (now !== undefined) return Promise.resolve(now);
     return new Promise<T>((resolve, reject) => {
       this.waiters.add({
         path,
         needle,
+        checkedUpTo: text.length,
         compute,
         resolve: resolve as (v: unknown) => void,
         reject,
@@ -87,11 +91,15 @@ export class LogWatch {
   }
 
   private tick(): void {
-    const fresh = new Map<string, string>();
-    for (const w of this.waiters) if (!fresh.has(w.path)) fresh.set(w.path, this.read(w.path));
+    for (const path of new Set([...this.waiters].map((w) => w.path))) this.read(path);
     for (const w of [...this.waiters]) {
-      const chunk = fresh.get(w.path) ?? "";
-      const v = chunk.includes(w.needle) ? w.compute(this.files.get(w.path)!.text) : undefined;
+      // Text may have been read by anyone since this waiter last looked (another cell's wait()
+      // reads too): look at everything past the waiter's own mark, not just this tick's chunk.
+      const text = this.files.get(w.path)?.text ?? "";
+      const fresh =
+        text.length > w.checkedUpTo && text.indexOf(w.needle, Math.max(0, w.checkedUpTo - w.needle.length)) >= 0;
+      w.checkedUpTo = text.length;
+      const v = fresh ? w.compute(text) : undefined;
       if (v !== undefined) {
         this.waiters.delete(w);
         w.resolve(v);

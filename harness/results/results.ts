@@ -35,6 +35,10 @@ export interface CellResult {
 export interface WorldResult {
   id: string;
   scenarios: string[];
+  stack?: string;
+  cells?: number;
+  /** From the world being up to the last cell observed. */
+  cellsSeconds?: number;
   bringUpSeconds: Record<string, number>;
   /** The cleartext canary proves the capture could see a leak. */
   capture?: { canaryToken: string; canarySeen: boolean; packets: number; bytes: number; error?: string };

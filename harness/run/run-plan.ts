@@ -138,6 +138,7 @@ export async function runWorld(
   }
   try {
     opts.progress(`${w.id}: up in ${started.timings.total?.toFixed(2)} s; running ${w.cells.length} cells`);
+    const cellsStart = performance.now();
     let done = 0;
     const runs = await mapLimited(w.cells, CELL_CONCURRENCY, async (cell) => {
       const r = await runCell(started!, envs, cell, opts.imapPassword);
@@ -145,6 +146,7 @@ export async function runWorld(
       opts.progress(`[${done}/${w.cells.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
       return r;
     });
+    const cellsSeconds = (performance.now() - cellsStart) / 1000;
     const served = await captureServedRecords(started).catch(() => new Map<string, string>());
     const canary = await sendCanary(started);
     const { settled, verdict: capture } = await settleFromCapture(started, runs, canary);
@@ -154,7 +156,15 @@ export async function runWorld(
     }
     const timings = Object.fromEntries(Object.entries(started.timings).map(([k, v]) => [k, Number(v!.toFixed(3))]));
     return {
-      world: { id: w.id, scenarios: w.scenarioIds, bringUpSeconds: timings, capture },
+      world: {
+        id: w.id,
+        scenarios: w.scenarioIds,
+        stack: w.stack.name,
+        cells: w.cells.length,
+        bringUpSeconds: timings,
+        cellsSeconds: Number(cellsSeconds.toFixed(3)),
+        capture,
+      },
       cells: settled.map((r) => cellResult(w, rosters.get(r.cell.id)!, r, opts.runDir)),
     };
   } finally {
