@@ -115,9 +115,9 @@ function pairings(s: Scenario, manifests: Map<string, Manifest>, opts: PlanOptio
   const lab = s.roster.lab;
   const canonicalDns: StackFills = {
     name: [...new Set([lab.authority, lab.resolver, lab.signer])].join("+"),
-    authority: fill(lab.authority, manifests, b),
-    resolver: fill(lab.resolver, manifests, b),
-    signer: fill(lab.signer, manifests, b),
+    authority: fill(lab.authority, manifests, b, "authority"),
+    resolver: fill(lab.resolver, manifests, b, "resolver"),
+    signer: fill(lab.signer, manifests, b, "signer"),
   };
   const dnsChoices: StackFills[] = [canonicalDns];
   if (s.variants.dns)

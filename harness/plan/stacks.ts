@@ -40,13 +40,21 @@ export function discoverSenders(manifests: Map<string, Manifest>): string[] {
     .map((m) => m.name);
 }
 
-/** Resolve a roster entry: an external product is filled by its stand-in (unless bound). */
-export function fill(name: string, manifests: Map<string, Manifest>, bindings: Map<string, string> = new Map()): Fill {
+/** Resolve a roster entry for a role: an external product is filled by its stand-in (unless
+ *  bound); when the stand-in does not fill that role itself, by the partner its stack names. */
+export function fill(
+  name: string,
+  manifests: Map<string, Manifest>,
+  bindings: Map<string, string> = new Map(),
+  role?: "authority" | "resolver" | "signer",
+): Fill {
   const m = manifests.get(name);
   if (!m) throw new Error(`no implementation '${name}'`);
   if (m.kind !== "external") return { name, impl: name, ...(m.standInFor ? { standInFor: m.standInFor } : {}) };
   const bound = bindings.get(name);
   if (bound) return { name, impl: bound };
   if (!m.standIn) throw new Error(`external '${name}' has no stand-in and no binding`);
-  return { name, impl: m.standIn, standInFor: m.title };
+  const standIn = manifests.get(m.standIn);
+  const partner = role && standIn && !standIn.roles[role] && role !== "authority" ? standIn.stack?.[role] : undefined;
+  return { name, impl: partner ?? m.standIn, standInFor: m.title };
 }
