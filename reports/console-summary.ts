@@ -3,14 +3,16 @@
 import type { CellResult, Results } from "../harness/results/results.ts";
 import { counts } from "../harness/results/results.ts";
 
+/** "<sender>/<dns stack>" as in the cell id, e.g. "exchange/ad-dns". */
 function rosterLabel(c: CellResult): string {
-  const r = c.roster.lab;
-  const name = (role: string) => {
-    const f = r[role];
-    if (!f) return "-";
-    return f.standInFor ? `${f.implementation} (stand-in for ${f.standInFor})` : `${f.implementation} ${f.version}`;
-  };
-  return `${name("mta-sender")} / ${name("authority")}+${name("resolver")}+${name("signer")}`;
+  return c.id.slice(c.id.indexOf("@") + 1);
+}
+
+/** Stand-ins in a cell's roster, e.g. "exchange=postfix". */
+function standIns(c: CellResult): string[] {
+  return [...Object.values(c.roster.lab), ...Object.values(c.roster.remote)]
+    .filter((f) => f.standInFor)
+    .map((f) => `${f.as ?? f.standInFor}=${f.implementation}`);
 }
 
 export function consoleSummary(results: Results): string {
@@ -23,24 +25,19 @@ export function consoleSummary(results: Results): string {
   out.push("");
   const groups = new Map<string, CellResult[]>();
   for (const c of results.cells) {
-    const key = `${c.sequence ? `seq ${c.sequence}` : c.scenario} | ${rosterLabel(c)}`;
+    const key = `${c.sequence ? `seq ${c.sequence}` : c.scenario}${c.canonical ? "*" : ""} | ${rosterLabel(c)}`;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  out.push("sequence | lab roster (sender / authority+resolver+signer)        pass fail unsup skip error stand-ins");
+  out.push(`${"sequence | sender/DNS stack".padEnd(52)} pass fail unsup skip error  stand-ins`);
   for (const [key, cells] of groups) {
     const n = counts(cells);
-    const standIns = new Set(
-      cells.flatMap((c) =>
-        Object.values({ ...c.roster.lab, ...c.roster.remote })
-          .filter((f) => f.standInFor)
-          .map((f) => f.implementation),
-      ),
-    );
+    const si = new Set(cells.flatMap(standIns));
     out.push(
-      `${key.padEnd(60)} ${String(n.pass).padStart(4)} ${String(n.fail).padStart(4)} ${String(n.unsupported).padStart(5)} ${String(n.skipped).padStart(4)} ${String(n.error).padStart(5)} ${[...standIns].join(",") || "-"}`,
+      `${key.padEnd(52)} ${String(n.pass).padStart(4)} ${String(n.fail).padStart(4)} ${String(n.unsupported).padStart(5)} ${String(n.skipped).padStart(4)} ${String(n.error).padStart(5)}  ${[...si].join(", ") || "-"}`,
     );
   }
   const n = counts(results.cells);
+  out.push("(* the guide's own roster for the sequence)");
   out.push("");
   out.push(
     `outcomes: pass ${n.pass}, fail ${n.fail}, error ${n.error}, unsupported ${n.unsupported}, skipped ${n.skipped}`,
