@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { loadEnvironments, type Implementation } from "../load/environments.ts";
 import { InputError } from "../load/input-error.ts";
 import { loadScenarioFiles } from "../load/scenarios.ts";
+import { loadBindings } from "../load/bindings.ts";
 import { planWorlds, type WorldPlan } from "../plan/plan.ts";
 import type { CliOptions } from "./options.ts";
 import { globMatcher } from "./options.ts";
@@ -14,7 +15,12 @@ export interface Loaded {
 
 export function loadAll(
   repoRoot: string,
-  opts: Pick<CliOptions, "sequences" | "cases" | "profile"> & { scenariosDir?: string; mta?: string[]; dns?: string[] },
+  opts: Pick<CliOptions, "sequences" | "cases" | "profile"> & {
+    scenariosDir?: string;
+    mta?: string[];
+    dns?: string[];
+    bindingsFile?: string;
+  },
 ): Loaded {
   const envs = loadEnvironments(join(repoRoot, "environments"));
   const loaded = loadScenarioFiles(opts.scenariosDir ? resolve(opts.scenariosDir) : join(repoRoot, "scenarios"));
@@ -42,7 +48,9 @@ export function loadAll(
     .map((l) => l.scenario)
     .filter((s) => !opts.sequences || (s.sequence !== undefined && opts.sequences.includes(s.sequence)));
   const manifests = new Map([...envs].map(([k, v]) => [k, v.manifest]));
+  const bindings = opts.bindingsFile ? loadBindings(resolve(opts.bindingsFile), envs) : new Map<string, string>();
   const worlds = planWorlds(scenarios, manifests, {
+    bindings,
     profile: opts.profile,
     caseFilter: globMatcher(opts.cases),
     mtaFilter: opts.mta ? (names) => names.some((n) => opts.mta!.includes(n)) : undefined,

@@ -21,6 +21,8 @@ options:
   --dns NAME[,NAME]  only DNS stacks that name one of these (e.g. knot, bind)
   --profile P        expectation profile: ${PROFILES.join(", ")} (default rfc7672)
   --list             with run: print the plan and exit
+  --bindings FILE    play external products (exchange, ad-dns, secure64, ...) with the
+                     implementations FILE names instead of their stand-ins (see README)
   --scenarios DIR    read scenarios from DIR instead of scenarios/ (for trying a new file)
   --out DIR          run folder (default run/<time>-<run id>; run/latest points at it)
   --weaken-sender    developer check: render the sender with smtp_tls_security_level = may
@@ -40,6 +42,7 @@ export interface CliOptions {
   list: boolean;
   out?: string;
   scenariosDir?: string;
+  bindingsFile?: string;
   weakenSender: boolean;
   run?: string;
 }
@@ -60,6 +63,7 @@ export function parseCli(argv: string[]): CliOptions {
       out: { type: "string" },
       scenarios: { type: "string" },
       run: { type: "string" },
+      bindings: { type: "string" },
       "weaken-sender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -85,6 +89,7 @@ export function parseCli(argv: string[]): CliOptions {
     out: values.out,
     scenariosDir: values.scenarios,
     run: values.run,
+    bindingsFile: values.bindings,
     weakenSender: values["weaken-sender"]!,
   };
 }

@@ -14,6 +14,8 @@ export interface Fill {
   name: string; // what the roster named (may be external, e.g. "exchange")
   impl: string; // what runs (e.g. "postfix")
   standInFor?: string;
+  /** Set when a bindings file chose the implementation that plays an external product. */
+  bound?: boolean;
 }
 
 export function stackName(s: Omit<DnsStack, "name">): string {
@@ -52,7 +54,7 @@ export function fill(
   if (!m) throw new Error(`no implementation '${name}'`);
   if (m.kind !== "external") return { name, impl: name, ...(m.standInFor ? { standInFor: m.standInFor } : {}) };
   const bound = bindings.get(name);
-  if (bound) return { name, impl: bound };
+  if (bound) return { name, impl: bound, bound: true };
   if (!m.standIn) throw new Error(`external '${name}' has no stand-in and no binding`);
   const standIn = manifests.get(m.standIn);
   const partner = role && standIn && !standIn.roles[role] && role !== "authority" ? standIn.stack?.[role] : undefined;

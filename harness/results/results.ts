@@ -11,6 +11,7 @@ export interface RoleFill {
   title: string;
   version: string;
   standInFor?: string;
+  bound?: boolean; // a bindings file chose this implementation for an external product
 }
 
 export interface CellResult {

@@ -49,6 +49,7 @@ async function roleFill(f: Fill, envs: Map<string, Implementation>, cwd: string)
     version: await versionOf(impl, cwd),
     ...(f.name !== f.impl ? { as: f.name } : {}),
     ...(f.standInFor ? { standInFor: f.standInFor } : {}),
+    ...(f.bound ? { bound: true } : {}),
   };
 }
 
