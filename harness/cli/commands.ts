@@ -5,9 +5,8 @@ import { join, relative, resolve } from "node:path";
 import { removeStale, register, unregister, keptRuns } from "../driver/netns/registry.ts";
 import { newRunId } from "../driver/netns/names.ts";
 import { tagThisProcess } from "../driver/tagged-processes.ts";
-import { upNetnsWorld } from "../driver/netns/world.ts";
 import { installSignalTeardown, isStopping, onFinalSweep, release } from "../os/teardown.ts";
-import { runPlan } from "../run/run-plan.ts";
+import { runPlan, upFunction } from "../run/run-plan.ts";
 import { allAsExpected } from "../results/results.ts";
 import { consoleSummary } from "../../reports/console-summary.ts";
 import { writeReports } from "../../reports/write-reports.ts";
@@ -68,6 +67,7 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
       repoRoot,
       profile: opts.profile,
       weakenSender: opts.weakenSender,
+      driver: opts.driver,
       imapPassword: randomBytes(9).toString("base64url"),
       progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
     });
@@ -101,7 +101,9 @@ export async function commandUp(repoRoot: string, loaded: Loaded, opts: CliOptio
   register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
   sweepOnSignal(runId);
   const imapPassword = randomBytes(9).toString("base64url");
-  const world = await upNetnsWorld(plan, loaded.envs, {
+  const world = await (
+    await upFunction(opts.driver)
+  )(plan, loaded.envs, {
     runId,
     worldDir: join(runDir, "worlds", plan.id),
     repoRoot,

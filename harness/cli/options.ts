@@ -25,6 +25,8 @@ options:
                      implementations FILE names instead of their stand-ins (see README)
   --scenarios DIR    read scenarios from DIR instead of scenarios/ (for trying a new file)
   --out DIR          run folder (default run/<time>-<run id>; run/latest points at it)
+  --driver D         netns (default: namespaces on this machine) or docker (one container per
+                     host; needs harness/driver/docker/setup.sh). The verdicts must not differ.
   --weaken-sender    developer check: render the sender with smtp_tls_security_level = may
                      (opportunistic TLS, no DANE). The run must then go red.
   -h, --help
@@ -45,7 +47,11 @@ export interface CliOptions {
   bindingsFile?: string;
   weakenSender: boolean;
   run?: string;
+  driver: Driver;
 }
+
+export const DRIVERS = ["netns", "docker"] as const;
+export type Driver = (typeof DRIVERS)[number];
 
 export class UsageError extends Error {}
 
@@ -63,6 +69,7 @@ export function parseCli(argv: string[]): CliOptions {
       out: { type: "string" },
       scenarios: { type: "string" },
       run: { type: "string" },
+      driver: { type: "string", default: "netns" },
       bindings: { type: "string" },
       "weaken-sender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -73,6 +80,8 @@ export function parseCli(argv: string[]): CliOptions {
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
   if (!(PROFILES as readonly string[]).includes(values.profile!))
     throw new UsageError(`--profile must be one of ${PROFILES.join(", ")}, not '${values.profile}'`);
+  if (!(DRIVERS as readonly string[]).includes(values.driver!))
+    throw new UsageError(`--driver must be one of ${DRIVERS.join(", ")}, not '${values.driver}'`);
   const sequences = values.sequence?.split(",").map((s) => {
     const n = Number(s.trim());
     if (!Number.isInteger(n)) throw new UsageError(`--sequence takes numbers like 17 or 13,17, not '${s}'`);
@@ -91,6 +100,7 @@ export function parseCli(argv: string[]): CliOptions {
     run: values.run,
     bindingsFile: values.bindings,
     weakenSender: values["weaken-sender"]!,
+    driver: values.driver as Driver,
   };
 }
 

@@ -21,12 +21,15 @@ describe("capture scan", () => {
   it("counts packets and finds a token that crossed in cleartext", () => {
     const dir = mkdtempSync(join(tmpdir(), "cap-"));
     const f = join(dir, "x.pcap");
-    writeFileSync(f, pcap(["EHLO x", "Body token: abc123"]));
-    const s = scanCapture(f, ["abc123", "zzz999"]);
+    const tok = "0123456789abcdef0123456789abcdef";
+    writeFileSync(f, pcap(["EHLO x", `Body token: ${tok}\n`, "canary42"]));
+    const s = scanCapture(f, [tok, "fedcba9876543210fedcba9876543210", "canary42", "canary43"]);
     rmSync(dir, { recursive: true });
-    expect(s.packets).toBe(2);
-    expect(s.found.get("abc123")).toBe(true);
-    expect(s.found.get("zzz999")).toBe(false);
+    expect(s.packets).toBe(3);
+    expect(s.found.get(tok)).toBe(true);
+    expect(s.found.get("fedcba9876543210fedcba9876543210")).toBe(false);
+    expect(s.found.get("canary42")).toBe(true);
+    expect(s.found.get("canary43")).toBe(false);
   });
 
   it("treats a missing capture as empty, so nothing is ever found by accident", () => {

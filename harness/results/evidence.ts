@@ -1,14 +1,6 @@
 // One evidence folder per cell: every artefact the verdict rests on.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import type { LogIndex } from "./log-index.ts";
 import { join, relative } from "node:path";
 import type { StartedWorld } from "../driver/netns/world.ts";
 import type { CellRun } from "../run/run-cell.ts";
@@ -59,10 +51,25 @@ export async function captureServedRecords(world: StartedWorld): Promise<Map<str
 }
 
 const CONFIG = /\.(cf|conf|xml|lua)$/;
+export const isLog = (f: string) => /log$/.test(f);
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
 
 /** After the world's cells ran: the cell's verdict, records, certificates, zones, and from each
  *  daemon its config and the log lines about this cell; `world/` links to the full logs. */
-export function writeCellEvidence(world: StartedWorld, run: CellRun, dir: string, served?: string): void {
+export function writeCellEvidence(
+  world: StartedWorld,
+  run: CellRun,
+  dir: string,
+  served: string | undefined,
+  logs: LogIndex,
+): void {
   mkdirSync(dir, { recursive: true });
   const v = run.verdict;
   const cp = run.cell.casePlan;
@@ -97,28 +104,32 @@ export function writeCellEvidence(world: StartedWorld, run: CellRun, dir: string
   if (served) writeFileSync(join(dir, "dns-as-served.txt"), served);
   const presented = world.pki?.certPems.get(run.cell.caseId);
   if (presented) writeFileSync(join(dir, "receiver-certificate-chain.pem"), presented);
-  if (world.pki) copyFileSync(world.pki.caFile, join(dir, "local-ca-root.pem"));
+  if (world.pki) linkOrCopy(world.pki.caFile, join(dir, "local-ca-root.pem"));
   if (run.observed?.delivered?.source)
     writeFileSync(join(dir, "message-as-delivered.eml"), run.observed.delivered.source);
+  // The zones as served: hard links, since hundreds of cells share the same files.
   const zonesDir = join(world.opts.worldDir, "zones");
   mkdirSync(join(dir, "zones"), { recursive: true });
   for (const f of readdirSync(zonesDir).filter((f) => f.endsWith(".signed")))
-    copyFileSync(join(zonesDir, f), join(dir, "zones", f));
-  copyFileSync(join(world.opts.worldDir, "trust-anchor.ds"), join(dir, "zones", "trust-anchor.ds"));
-  const needles = [run.messageId, run.token, cp.mxHost, cp.domain, ...(obs?.queueId ? [obs.queueId] : [])];
+    linkOrCopy(join(zonesDir, f), join(dir, "zones", f));
+  linkOrCopy(join(world.opts.worldDir, "trust-anchor.ds"), join(dir, "zones", "trust-anchor.ds"));
+  const needles = [
+    run.messageId.replace(/^<|>$/g, ""),
+    run.token,
+    cp.mxHost,
+    run.cell.recipient,
+    ...(obs?.queueId ? [obs.queueId] : []),
+  ];
   for (const inst of world.instances) {
     if (!existsSync(inst.dir)) continue;
     const to = join(dir, "daemons", inst.key.replace("/", "-"));
     mkdirSync(to, { recursive: true });
     for (const f of readdirSync(inst.dir)) {
       const p = join(inst.dir, f);
-      if (!statSync(p).isFile()) continue;
-      if (CONFIG.test(f)) copyFileSync(p, join(to, f));
-      else if (/log$/.test(f)) {
-        const lines = readFileSync(p, "utf8")
-          .split("\n")
-          .filter((l) => needles.some((n) => l.includes(n)));
-        writeFileSync(join(to, `${f}.this-cell`), lines.join("\n") + (lines.length ? "\n" : ""));
+      if (CONFIG.test(f)) linkOrCopy(p, join(to, f));
+      else if (isLog(f)) {
+        const lines = logs.linesAbout(p, needles);
+        if (lines.length) writeFileSync(join(to, `${f}.this-cell`), lines.join("\n") + "\n");
       }
     }
   }

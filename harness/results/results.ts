@@ -49,7 +49,7 @@ export interface WorldResult {
 export interface Results {
   schema: typeof RESULTS_SCHEMA;
   runId: string;
-  driver: "netns";
+  driver: "netns" | "docker";
   profile: Profile;
   started: string;
   finished: string;

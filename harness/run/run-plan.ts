@@ -7,7 +7,8 @@ import type { Fill } from "../plan/stacks.ts";
 import type { Profile } from "../schema/scenario.ts";
 import { upNetnsWorld, type StartedWorld } from "../driver/netns/world.ts";
 import { release } from "../os/teardown.ts";
-import { captureServedRecords, evidenceDirOf, writeCellEvidence } from "../results/evidence.ts";
+import { captureServedRecords, evidenceDirOf, isLog, writeCellEvidence } from "../results/evidence.ts";
+import { LogIndex } from "../results/log-index.ts";
 import { RESULTS_SCHEMA, type CellResult, type Results, type RoleFill, type WorldResult } from "../results/results.ts";
 import { versionOf } from "../results/versions.ts";
 import { runCell, type CellRun } from "./run-cell.ts";
@@ -15,7 +16,7 @@ import { sendCanary, settleFromCapture } from "./capture-check.ts";
 
 /** Cells in flight at once per world: enough to keep two cores busy, few enough that a slow
  *  daemon shows up as slow rather than as a pile of time-outs. */
-const CELL_CONCURRENCY = 32;
+const CELL_CONCURRENCY = Number(process.env.NCCOE_CELL_CONCURRENCY ?? 32);
 
 async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -38,6 +39,13 @@ export interface RunOptions {
   weakenSender: boolean;
   imapPassword: string;
   progress: (line: string) => void;
+  /** Which driver brings worlds up; netns unless asked. */
+  driver?: "netns" | "docker";
+}
+
+/** The driver's up function; docker's is loaded only when asked for (it pulls in testcontainers). */
+export async function upFunction(driver: RunOptions["driver"]): Promise<typeof upNetnsWorld> {
+  return driver === "docker" ? (await import("../driver/docker/world.ts")).upDockerWorld : upNetnsWorld;
 }
 
 async function roleFill(f: Fill, envs: Map<string, Implementation>, cwd: string): Promise<RoleFill> {
@@ -119,7 +127,8 @@ export async function runWorld(
   for (const c of w.cells) rosters.set(c.id, await rosterOf(w, c, envs, opts.repoRoot));
   let started: StartedWorld | undefined;
   try {
-    started = await upNetnsWorld(w, envs, {
+    const up = await upFunction(opts.driver);
+    started = await up(w, envs, {
       runId: opts.runId,
       worldDir: join(opts.runDir, "worlds", w.id),
       repoRoot: opts.repoRoot,
@@ -151,10 +160,15 @@ export async function runWorld(
     const served = await captureServedRecords(started).catch(() => new Map<string, string>());
     const canary = await sendCanary(started);
     const { settled, verdict: capture } = await settleFromCapture(started, runs, canary);
+    const te = performance.now();
+    const logs = new LogIndex(started.instances, isLog);
     for (const r of settled) {
       opts.progress(`${r.cell.id}: ${r.verdict.outcome.toUpperCase()}`);
-      writeCellEvidence(started, r, evidenceDirOf(opts.runDir, r.cell.id).abs, served.get(r.cell.caseId));
+      writeCellEvidence(started, r, evidenceDirOf(opts.runDir, r.cell.id).abs, served.get(r.cell.caseId), logs);
     }
+    opts.progress(
+      `${w.id}: records, canary and capture ${((te - cellsStart) / 1000 - cellsSeconds).toFixed(1)} s, evidence ${((performance.now() - te) / 1000).toFixed(1)} s`,
+    );
     const timings = Object.fromEntries(Object.entries(started.timings).map(([k, v]) => [k, Number(v!.toFixed(3))]));
     return {
       world: {
@@ -169,8 +183,10 @@ export async function runWorld(
       cells: settled.map((r) => cellResult(w, rosters.get(r.cell.id)!, r, opts.runDir)),
     };
   } finally {
+    const td = performance.now();
     release(started);
     await started[Symbol.asyncDispose]();
+    opts.progress(`${w.id}: torn down in ${((performance.now() - td) / 1000).toFixed(1)} s`);
   }
 }
 
@@ -186,7 +202,7 @@ export async function runPlan(
   const results: Results = {
     schema: RESULTS_SCHEMA,
     runId: opts.runId,
-    driver: "netns",
+    driver: opts.driver ?? "netns",
     profile: opts.profile,
     started,
     finished: started,

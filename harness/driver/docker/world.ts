@@ -1,0 +1,286 @@
+// The docker driver: up(plan) -> StartedWorld, like the netns driver, with one container per world
+// host (root, lab, remote, mua) on one internal docker network at the plan's addresses. Daemons run
+// with `docker exec` in the foreground; the repository, the run folder, the socket folder and the
+// unpacked packages are mounted at the same paths, so rendered configs, logs and evidence are the
+// same files as with netns. Signers and the root operator run on the host, as with netns.
+import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { StartedTestContainer } from "testcontainers";
+import type { Implementation } from "../../load/environments.ts";
+import type { WorldPlan } from "../../plan/plan.ts";
+import { runOk, type ExecResult } from "../../os/exec.ts";
+import { START_ORDER, worldInstances, type HostName } from "../../world/instances.ts";
+import { unsignedSiteZones } from "../../world/world-files.ts";
+import { makeWorldPki, pkiPaths } from "../../world/receiver-certs.ts";
+import { MuaClient } from "../../mua/client.ts";
+import type { Daemon } from "../daemon.ts";
+import { checkNotStopping, own, release } from "../../os/teardown.ts";
+import { fileContains, waitFor } from "../probes.ts";
+import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
+import { smtpHopFilter } from "../../observe/capture.ts";
+import { REGISTRY_DIR } from "../netns/registry.ts";
+import { signTree } from "../netns/sign-tree.ts";
+import { writeInstance } from "../netns/start-instance.ts";
+import { StartedWorld, type UpOptions } from "../netns/world.ts";
+import { ContainerDaemon } from "./container-daemon.ts";
+import { containerName, createWorldNetwork, dockerClient, startHostContainer } from "./engine.ts";
+import { removeDeadDockerRuns } from "./leftovers.ts";
+import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
+
+interface HostSpec {
+  host: HostName;
+  addresses: string[]; // the first is the container's docker address
+  routes?: string[];
+  resolver?: string;
+}
+
+export class DockerWorld extends StartedWorld {
+  readonly containers = new Map<HostName, StartedTestContainer>();
+  networkName?: string;
+  private gone = false;
+
+  containerOf(host: HostName): StartedTestContainer {
+    const c = this.containers.get(host);
+    if (!c) throw new Error(`no container for host '${host}'`);
+    return c;
+  }
+
+  /** The container's name: `docker exec -it <name> bash` enters the host. */
+  override nsOf(host: HostName): string {
+    return containerName(this.opts.runId, host);
+  }
+
+  override exec(host: HostName, argv: string[]): Promise<ExecResult> {
+    return execIn(this.containerOf(host), argv);
+  }
+
+  override async [Symbol.asyncDispose](): Promise<void> {
+    if (this.gone) return;
+    this.gone = true;
+    this.logs.close();
+    await this.mua?.[Symbol.asyncDispose]();
+    for (const d of [...this.daemons].reverse()) await d.stop();
+    const docker = (await dockerClient()).container.dockerode;
+    await Promise.all(
+      [...this.containers.values()].map((c) =>
+        docker
+          .getContainer(c.getId())
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
+    if (this.networkName)
+      await docker
+        .getNetwork(this.networkName)
+        .remove()
+        .catch(() => undefined);
+    rmSync(join(REGISTRY_DIR, this.opts.runId, this.plan.id), { recursive: true, force: true });
+    try {
+      rmdirSync(join(REGISTRY_DIR, this.opts.runId));
+    } catch {
+      /* other worlds of the run still use it */
+    }
+  }
+}
+
+const since = (t0: number) => (performance.now() - t0) / 1000;
+
+function hostSpecs(plan: WorldPlan): HostSpec[] {
+  return [
+    { host: "root", addresses: [plan.rootServerIp] },
+    {
+      host: "lab",
+      addresses: [plan.lab.resolverIp, plan.lab.authorityIp, ...plan.senders.map((s) => s.ip)],
+      routes: ENDPOINT_SUBNETS,
+      resolver: plan.lab.resolverIp,
+    },
+    {
+      host: "remote",
+      addresses: [
+        plan.remote.resolverIp,
+        plan.remote.authorityIp,
+        plan.remote.mtaIp,
+        ...plan.cases.map((c) => c.endpointIp),
+      ],
+      resolver: plan.remote.resolverIp,
+    },
+    { host: "mua", addresses: [plan.muaIp], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
+  ];
+}
+
+/** Extra addresses and on-link routes, from the host into the container's network namespace (no NET_ADMIN inside). */
+async function addAddresses(world: DockerWorld, h: HostSpec): Promise<void> {
+  const docker = (await dockerClient()).container.dockerode;
+  const pid = String((await docker.getContainer(world.containerOf(h.host).getId()).inspect()).State.Pid);
+  const nsenter = ["nsenter", "-t", pid, "-n"];
+  await runOk([...nsenter, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
+  const batch = [
+    ...h.addresses.slice(1).map((a) => `addr add ${a}/${WORLD_PREFIX_LEN} dev eth0`),
+    ...(h.routes ?? []).map((r) => `route add ${r} dev eth0 scope link`),
+  ];
+  if (batch.length) await runOk([...nsenter, "ip", "-batch", "-"], { input: batch.join("\n") + "\n" });
+}
+
+export async function upDockerWorld(
+  plan: WorldPlan,
+  envs: Map<string, Implementation>,
+  opts: UpOptions,
+): Promise<StartedWorld> {
+  const t0 = performance.now();
+  const say = opts.progress ?? (() => undefined);
+  const dir = opts.worldDir;
+  const zonesDir = join(dir, "zones");
+  const dockerDir = join(dir, "docker");
+  const pidDir = join(dockerDir, "pids");
+  mkdirSync(zonesDir, { recursive: true });
+  mkdirSync(pidDir, { recursive: true });
+  const serial = Math.floor(Date.now() / 1000);
+  const pkiDir = join(dir, "pki");
+  const pkiPromise = makeWorldPki(plan, pkiDir);
+  pkiPromise.catch(() => undefined);
+  const pp = pkiPaths(plan, pkiDir);
+  const paths = {
+    repoRoot: opts.repoRoot,
+    worldDir: dir,
+    socketsDir: join(REGISTRY_DIR, opts.runId, plan.id),
+    zonesDir,
+    trustAnchorFile: join(dir, "trust-anchor.ds"),
+    rootHintsFile: join(dir, "root.hints"),
+    caFile: pp.caFile,
+    receiverPemFile: pp.defaultPemFile,
+    endpoints: pp.endpoints,
+    imapPassword: opts.imapPassword,
+    smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
+  };
+  mkdirSync(paths.socketsDir, { recursive: true });
+  const instances = worldInstances(plan, paths);
+  const world = own(new DockerWorld(plan, instances, opts));
+  try {
+    await removeDeadDockerRuns(opts.runId, say);
+    say(`${plan.id}: creating docker network and containers`);
+    world.networkName = await createWorldNetwork(opts.runId, plan.id);
+    const hosts = hostSpecs(plan);
+    const underRepo = !relative(opts.repoRoot, dir).startsWith("..");
+    const mounts = [opts.repoRoot, ...(underRepo ? [] : [dir]), join(REGISTRY_DIR, opts.runId)];
+    const readOnly = ["/usr/bin/node", ...(existsSync("/opt/nccoe-harness") ? ["/opt/nccoe-harness"] : [])];
+    await Promise.all(
+      hosts.map(async (h) => {
+        checkNotStopping();
+        const resolv = join(dockerDir, `${h.host}.resolv.conf`);
+        const hostsFile = join(dockerDir, `${h.host}.hosts`);
+        // glibc strips the AD bit unless trust-ad is set, and then no MTA ever does DANE.
+        const lines = h.resolver ? [`nameserver ${h.resolver}`, "options trust-ad edns0 timeout:2 attempts:2"] : [];
+        writeFileSync(resolv, lines.join("\n") + "\n");
+        writeFileSync(hostsFile, `127.0.0.1 localhost\n${h.addresses[0]} ${h.host}\n`);
+        const c = await startHostContainer({
+          runId: opts.runId,
+          host: h.host,
+          network: world.networkName!,
+          ip: h.addresses[0]!,
+          mounts,
+          readOnly,
+          files: { [resolv]: "/etc/resolv.conf", [hostsFile]: "/etc/hosts" },
+        });
+        world.containers.set(h.host, c);
+        await addAddresses(world, h);
+      }),
+    );
+    world.timings.namespaces = since(t0);
+    world.capture = await startCapture(world, plan.remote.mtaIp, dir, opts.repoRoot, pidDir);
+    world.daemons.push(world.capture.daemon);
+    const pki = await pkiPromise;
+    world.pki = pki;
+    world.tlsa = pki.tlsa;
+    say(`${plan.id}: signing zones`);
+    world.tree = await signTree(
+      plan,
+      envs,
+      unsignedSiteZones(plan, world.tlsa, serial),
+      zonesDir,
+      serial,
+      paths.socketsDir,
+    );
+    writeFileSync(paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
+    writeFileSync(
+      paths.rootHintsFile,
+      `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`,
+    );
+    world.timings.signed = since(t0);
+    for (const inst of instances) writeInstance(implOf(envs, inst), inst);
+    for (const layer of START_ORDER) {
+      checkNotStopping();
+      const batch = instances.filter((i) => layer.includes(i.role));
+      if (batch.length === 0) continue;
+      say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
+      const started = await Promise.allSettled(
+        batch.map((i) =>
+          startInstanceInContainer(implOf(envs, i), i, world.containerOf(i.host), opts.repoRoot, pidDir),
+        ),
+      );
+      for (const s of started)
+        if (s.status === "fulfilled" && s.value) world.daemons.push(s.value as unknown as Daemon);
+      const failed = started.find((s) => s.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      if (layer.includes("authority")) world.timings.dnsAnswering = since(t0);
+      if (layer.includes("resolver")) {
+        await waitValidatedTlsa(world);
+        world.timings.validatedTlsa = since(t0);
+      }
+      if (layer.includes("mta-sender")) world.timings.mtasReady = since(t0);
+    }
+    const muaInst = instances.find((i) => i.role === "mua");
+    if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
+    world.timings.total = since(t0);
+    return world;
+  } catch (e) {
+    release(world);
+    await world[Symbol.asyncDispose]();
+    throw e;
+  }
+}
+
+function implOf(envs: Map<string, Implementation>, inst: { impl: string; key: string }): Implementation {
+  const impl = envs.get(inst.impl);
+  if (!impl) throw new Error(`no environments/${inst.impl}/manifest.yaml for ${inst.key}`);
+  return impl;
+}
+
+/** tcpdump on the receiving host's interface (every frame of the MTA-to-MTA hop crosses it), in the remote container. */
+async function startCapture(world: DockerWorld, receiverIp: string, dir: string, cwd: string, pidDir: string) {
+  const file = join(dir, "smtp-hop.pcap");
+  const log = join(dir, "tcpdump.log");
+  const daemon = ContainerDaemon.start({
+    name: "remote/tcpdump",
+    container: world.nsOf("remote"),
+    argv: [
+      "tcpdump",
+      "-i",
+      "eth0",
+      "-n",
+      "-U",
+      "--immediate-mode",
+      "-Z",
+      "root",
+      "-w",
+      file,
+      smtpHopFilter(receiverIp),
+    ],
+    cwd,
+    outputFile: log,
+    pidFile: join(pidDir, "tcpdump.pid"),
+  });
+  await waitFor("tcpdump listening on the receiver's interface", () => fileContains(log, "listening on eth0"), {
+    alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
+  });
+  return { daemon: daemon as unknown as Daemon, file };
+}
+
+async function waitValidatedTlsa(world: DockerWorld): Promise<void> {
+  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault));
+  if (!cp) return;
+  const name = `_25._tcp.${cp.mxHost}`;
+  await waitFor(`lab resolver validating ${name} TLSA (AD=1)`, async () => {
+    const a = await digIn(world.containerOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
+    return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
+  });
+}
