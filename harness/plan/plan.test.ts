@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadAll } from "../cli/load-all.ts";
 import { fill } from "./stacks.ts";
+import { planWorlds } from "./plan.ts";
+import { loadScenarioFiles } from "../load/scenarios.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 
@@ -47,5 +49,25 @@ describe("the plan of sequences 13-18", () => {
         expect(ids.has(`seq17/dane-ee-params-s${s}m${m}`)).toBe(true);
         expect(ids.has(`seq17/dane-ee-params-wrong-digest-s${s}m${m}`)).toBe(true);
       }
+  });
+});
+
+describe("features a case requires", () => {
+  it("makes a cell unsupported, with the reason, when its implementation lacks one", () => {
+    const { envs } = loadAll(repoRoot, { cases: [], profile: "rfc7672" });
+    const manifests = new Map([...envs].map(([k, v]) => [k, v.manifest]));
+    manifests.set("exim", { ...manifests.get("exim")!, features: ["dane-ee"] }); // as if Exim had no DANE-TA
+    const seq13 = loadScenarioFiles(join(repoRoot, "scenarios"))
+      .map((l) => l.scenario)
+      .filter((s) => s.id === "seq13");
+    const cells = planWorlds(seq13, manifests, {
+      profile: "rfc7672",
+      mtaFilter: (names) => names.includes("exim"),
+      caseFilter: (id) => id === "seq13/dane-ta-valid" || id === "seq13/pkix-ee-valid",
+    }).flatMap((w) => w.cells);
+    const ta = cells.filter((c) => c.caseId === "seq13/dane-ta-valid");
+    expect(ta.length).toBeGreaterThan(0);
+    for (const c of ta) expect(c.unsupported).toBe("unsupported: exim (mta-sender) lacks 'dane-ta'");
+    for (const c of cells.filter((c) => c.caseId === "seq13/pkix-ee-valid")) expect(c.unsupported).toBeUndefined();
   });
 });

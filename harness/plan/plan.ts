@@ -55,6 +55,8 @@ export interface CellPlan {
   dns: StackFills;
   mua?: Fill;
   canonical: boolean; // the guide's own roster for this sequence
+  /** Why this roster cannot do the case (a required feature its manifest does not declare). */
+  unsupported?: string;
   profile: Profile;
   expectation: Expectation;
   from: string;
@@ -153,6 +155,22 @@ function pairings(s: Scenario, manifests: Map<string, Manifest>, opts: PlanOptio
   return out;
 }
 
+/** A case's `requires` against the features the filling implementations declare. */
+export function missingFeatures(
+  c: Case,
+  fills: Partial<Record<string, Fill>>,
+  manifests: Map<string, Manifest>,
+): string | undefined {
+  const missing: string[] = [];
+  for (const [role, features] of Object.entries(c.requires ?? {})) {
+    const f = fills[role];
+    const have = f ? (manifests.get(f.impl)?.features ?? []) : [];
+    for (const feature of features ?? [])
+      if (!have.includes(feature)) missing.push(`${f?.impl ?? role} (${role}) lacks '${feature}'`);
+  }
+  return missing.length ? `unsupported: ${missing.join("; ")}` : undefined;
+}
+
 export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifest>, opts: PlanOptions): WorldPlan[] {
   const groups = new Map<string, Pairing[]>();
   for (const s of scenarios)
@@ -200,6 +218,11 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
           dns: p.dns,
           mua: p.scenario.roster.lab.mua ? fill(p.scenario.roster.lab.mua, manifests, opts.bindings) : undefined,
           canonical: p.canonical,
+          unsupported: missingFeatures(
+            c,
+            { "mta-sender": sender.fill, authority: p.dns.authority, resolver: p.dns.resolver, signer: p.dns.signer },
+            manifests,
+          ),
           profile: opts.profile,
           expectation: expectationFor(c, opts.profile),
           from: `alice@${sender.host}`,

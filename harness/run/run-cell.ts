@@ -42,6 +42,10 @@ export async function runCell(
   let evidence: Evidence;
   let observed: CellObservation | undefined;
   let submitResponse: string | undefined;
+  if (cell.unsupported) {
+    const evidence: Evidence = { kind: "unsupported", message: cell.unsupported };
+    return { cell, token, messageId, verdict: judge(cell.expectation, evidence), evidence, seconds: 0 };
+  }
   try {
     if (!world.mua) throw new Error("the world has no mail client");
     const reply = await world.mua.submit({

@@ -105,6 +105,9 @@ export const Case = z
     title: z.string().min(1),
     tlsa: z.array(TlsaSpec).min(1),
     present: Presented.optional(),
+    /** Features each role's implementation must declare (manifest `features:`); a cell whose
+     *  implementation lacks one is "unsupported" with the reason, not failed. */
+    requires: z.partialRecord(Role, z.array(z.string())).optional(),
     /** Expectations per profile; 'rfc7672' is required, others fall back to it. */
     expect: z.object({ rfc7672: Expectation, "nccoe-2017": Expectation.optional() }).strict(),
     /** One YAML entry, several cases: every combination of these replaces the TLSA records'
