@@ -67,6 +67,7 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
       repoRoot,
       profile: opts.profile,
       weakenSender: opts.weakenSender,
+      weakenLevel: opts.weakenLevel,
       driver: opts.driver,
       imapPassword: randomBytes(9).toString("base64url"),
       progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
@@ -107,7 +108,7 @@ export async function commandUp(repoRoot: string, loaded: Loaded, opts: CliOptio
     runId,
     worldDir: join(runDir, "worlds", plan.id),
     repoRoot,
-    smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
+    smtpTlsSecurityLevel: opts.weakenSender ? opts.weakenLevel : "dane",
     imapPassword,
     progress: (line) => console.error(`  ${line}`),
   });
@@ -125,6 +126,9 @@ export async function commandDown(only?: string): Promise<number> {
   requireRoot();
   const kept = keptRuns();
   const removed = await removeStale({ includeKept: true, only });
+  // Docker worlds (`--driver docker`): their containers and networks, once their runs are gone.
+  const { removeDockerLeftovers } = await import("../driver/docker/leftovers.ts");
+  for (const r of await removeDockerLeftovers({ includeKept: true, only })) if (!removed.includes(r)) removed.push(r);
   console.log(
     removed.length === 0
       ? "nothing was running"

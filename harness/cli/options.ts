@@ -27,8 +27,10 @@ options:
   --out DIR          run folder (default run/<time>-<run id>; run/latest points at it)
   --driver D         netns (default: namespaces on this machine) or docker (one container per
                      host; needs harness/driver/docker/setup.sh). The verdicts must not differ.
-  --weaken-sender    developer check: render the sender with smtp_tls_security_level = may
-                     (opportunistic TLS, no DANE). The run must then go red.
+  --weaken-sender    developer check: render the senders with opportunistic TLS and no DANE
+                     (Postfix smtp_tls_security_level = may). The run must then go red.
+  --cleartext-sender developer check: render the senders with no TLS at all; the packet
+                     capture then sees every message in cleartext. The run must go red.
   -h, --help
 
 exit status: 0 when every outcome is as expected, 1 when any is not, 2 for bad input.
@@ -46,6 +48,7 @@ export interface CliOptions {
   scenariosDir?: string;
   bindingsFile?: string;
   weakenSender: boolean;
+  weakenLevel: "may" | "none";
   run?: string;
   driver: Driver;
 }
@@ -72,6 +75,7 @@ export function parseCli(argv: string[]): CliOptions {
       driver: { type: "string", default: "netns" },
       bindings: { type: "string" },
       "weaken-sender": { type: "boolean", default: false },
+      "cleartext-sender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -99,7 +103,8 @@ export function parseCli(argv: string[]): CliOptions {
     scenariosDir: values.scenarios,
     run: values.run,
     bindingsFile: values.bindings,
-    weakenSender: values["weaken-sender"]!,
+    weakenSender: values["weaken-sender"]! || values["cleartext-sender"]!,
+    weakenLevel: values["cleartext-sender"] ? "none" : "may",
     driver: values.driver as Driver,
   };
 }

@@ -36,3 +36,37 @@ describe("capture scan", () => {
     expect(scanCapture("/nonexistent.pcap", ["a"]).found.get("a")).toBe(false);
   });
 });
+
+describe("capture health", () => {
+  it("reads the kernel's drop count from tcpdump's closing statistics", async () => {
+    const { droppedPackets } = await import("./capture.ts");
+    expect(droppedPackets("137 packets captured\n144 packets received by filter\n6 packets dropped by kernel\n")).toBe(
+      6,
+    );
+    expect(droppedPackets("0 packets dropped by kernel")).toBe(0);
+    expect(droppedPackets("tcpdump killed")).toBeUndefined();
+  });
+
+  it("lists the TCP connections opened, from SYNs in a Linux cooked v2 capture", () => {
+    const header = Buffer.alloc(24);
+    header.writeUInt32LE(0xa1b2c3d4, 0);
+    header.writeUInt32LE(276, 20); // LINKTYPE_LINUX_SLL2
+    const frame = Buffer.alloc(20 + 20 + 20);
+    const ip = frame.subarray(20);
+    ip[0] = 0x45;
+    ip[9] = 6;
+    ip.set([192, 0, 2, 12], 12);
+    ip.set([198, 51, 100, 7], 16);
+    const tcp = ip.subarray(20);
+    tcp.writeUInt16BE(25, 2);
+    tcp[13] = 0x02; // SYN
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(frame.length, 8);
+    rec.writeUInt32LE(frame.length, 12);
+    const dir = mkdtempSync(join(tmpdir(), "cap-"));
+    const f = join(dir, "syn.pcap");
+    writeFileSync(f, Buffer.concat([header, rec, frame]));
+    expect([...scanCapture(f, []).syns]).toEqual(["192.0.2.12>198.51.100.7:25"]);
+    rmSync(dir, { recursive: true });
+  });
+});

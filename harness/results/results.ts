@@ -42,7 +42,14 @@ export interface WorldResult {
   cellsSeconds?: number;
   bringUpSeconds: Record<string, number>;
   /** The cleartext canary proves the capture could see a leak. */
-  capture?: { canaryToken: string; canarySeen: boolean; packets: number; bytes: number; error?: string };
+  capture?: {
+    canaryToken: string;
+    canarySeen: boolean;
+    packets: number;
+    bytes: number;
+    dropped?: number;
+    error?: string;
+  };
   error?: string;
 }
 
@@ -53,7 +60,7 @@ export interface Results {
   profile: Profile;
   started: string;
   finished: string;
-  options: { weakenedSender: boolean };
+  options: { weakenedSender: boolean; senderTlsLevel?: string };
   worlds: WorldResult[];
   cells: CellResult[];
   peakRssMiB: number;

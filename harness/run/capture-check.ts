@@ -2,10 +2,21 @@
 // purpose must be in it), then settle each cell's cleartext question from the same capture.
 import { randomBytes } from "node:crypto";
 import type { StartedWorld } from "../driver/netns/world.ts";
-import { scanCapture } from "../observe/capture.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { droppedPackets, scanCapture } from "../observe/capture.ts";
+
+const readText = (f: string) => {
+  try {
+    return readFileSync(f, "utf8");
+  } catch {
+    return "";
+  }
+};
 import { settle, type CellRun } from "./run-cell.ts";
 
 export interface CaptureVerdict {
+  dropped?: number;
   canaryToken: string;
   canarySeen: boolean;
   packets: number;
@@ -15,12 +26,14 @@ export interface CaptureVerdict {
 
 export async function sendCanary(world: StartedWorld): Promise<{ token: string; error?: string }> {
   const token = `canary${randomBytes(12).toString("hex")}`;
-  const domain = world.plan.cases[0]?.domain;
+  // To a case's own receiver address: the canary proves the capture sees the case traffic.
+  const target = world.plan.cases[0];
+  const domain = target?.domain;
   try {
     if (!world.mua || !domain) throw new Error("no mail client or no case domain");
     // Straight to the receiving MTA, no STARTTLS: this crosses the captured hop in cleartext.
     await world.mua.submit({
-      host: world.plan.remote.mtaIp,
+      host: target?.endpointIp ?? world.plan.remote.mtaIp,
       port: 25,
       from: `canary@${world.plan.lab.zone}`,
       to: `capture-canary@${domain}`,
@@ -50,6 +63,8 @@ export async function settleFromCapture(
     bytes: scan.bytes,
     error: canary.error,
   };
+  const dropped = droppedPackets(readText(join(world.opts.worldDir, "tcpdump.log")));
+  verdict.dropped = dropped;
   const settled = runs.map((r) => {
     if (!canarySeen)
       return settle(
@@ -57,11 +72,19 @@ export async function settleFromCapture(
         "unknown",
         `capture: UNUSABLE, the cleartext canary was not seen (${scan.packets} packets${canary.error ? `; ${canary.error}` : ""})`,
       );
+    if (dropped === undefined || dropped > 0)
+      return settle(r, "unknown", `capture: UNUSABLE, the kernel dropped ${dropped ?? "an unknown number of"} packets`);
     const seen = scan.found.get(r.token) === true;
+    if (seen) return settle(r, true, `capture: body token FOUND in cleartext on the MTA-to-MTA hop`);
+    // "Absent" only counts when the capture saw this cell's own connection being opened.
+    const obs = r.evidence.kind === "observed" ? r.evidence.observation : undefined;
+    const flow = `${r.cell.sender.ip}>${r.cell.casePlan.endpointIp}:25`;
+    if (obs?.senderStatus && !scan.syns.has(flow))
+      return settle(r, "unknown", `capture: UNUSABLE for this cell, its connection ${flow} is not in the capture`);
     return settle(
       r,
-      seen,
-      `capture: body token ${seen ? "FOUND in cleartext" : "absent"} on the MTA-to-MTA hop (${scan.packets} packets, ${scan.bytes} bytes; canary seen, so the capture works)`,
+      false,
+      `capture: body token absent on the MTA-to-MTA hop; the connection ${flow} was captured (${scan.packets} packets, no drops, canary seen)`,
     );
   });
   return { settled, verdict };

@@ -37,6 +37,8 @@ export interface RunOptions {
   repoRoot: string;
   profile: Profile;
   weakenSender: boolean;
+  /** With weakenSender: "may" (opportunistic TLS, the default) or "none" (no TLS at all). */
+  weakenLevel?: "may" | "none";
   imapPassword: string;
   progress: (line: string) => void;
   /** Which driver brings worlds up; netns unless asked. */
@@ -132,7 +134,7 @@ export async function runWorld(
       runId: opts.runId,
       worldDir: join(opts.runDir, "worlds", w.id),
       repoRoot: opts.repoRoot,
-      smtpTlsSecurityLevel: opts.weakenSender ? "may" : "dane",
+      smtpTlsSecurityLevel: opts.weakenSender ? (opts.weakenLevel ?? "may") : "dane",
       imapPassword: opts.imapPassword,
       progress: opts.progress,
     });
@@ -206,7 +208,10 @@ export async function runPlan(
     profile: opts.profile,
     started,
     finished: started,
-    options: { weakenedSender: opts.weakenSender },
+    options: {
+      weakenedSender: opts.weakenSender,
+      ...(opts.weakenSender ? { senderTlsLevel: opts.weakenLevel ?? "may" } : {}),
+    },
     worlds: [],
     cells: [],
     peakRssMiB: 0,

