@@ -19,7 +19,7 @@ export function consoleSummary(results: Results): string {
   const out: string[] = [];
   out.push("");
   out.push(
-    `run ${results.runId}  profile ${results.profile}${results.options.weakenedSender ? "  (WEAKENED SENDER: opportunistic TLS)" : ""}`,
+    `run ${results.runId}  profile ${results.profile}${results.options.weakenedSender ? `  (WEAKENED SENDER: TLS level ${results.options.senderTlsLevel ?? "may"})` : ""}`,
   );
   for (const c of results.cells) out.push(`  ${c.outcome.toUpperCase().padEnd(11)} ${c.id.padEnd(34)} ${c.reason}`);
   out.push("");
@@ -39,6 +39,18 @@ export function consoleSummary(results: Results): string {
   const n = counts(results.cells);
   out.push("(* the guide's own roster for the sequence)");
   out.push("");
+  const attacked = results.cells.filter((c) => c.attack && !c.control);
+  const controls = results.cells.filter((c) => c.attack && c.control);
+  if (attacked.length > 0) {
+    const falseAccepts = attacked.filter((c) => c.observed?.delivery === "delivered" || c.observed?.cleartext === true);
+    out.push(`false accepts: ${falseAccepts.length}  (a DANE sender delivered, or leaked cleartext, under attack)`);
+    out.push(
+      `controls effective: ${controls.filter((c) => c.outcome === "pass").length}/${controls.length}  (the attack worked against the opportunistic control sender)`,
+    );
+    for (const c of falseAccepts) out.push(`  FALSE ACCEPT ${c.id}`);
+    for (const c of controls.filter((c) => c.outcome !== "pass"))
+      out.push(`  INEFFECTIVE CONTROL ${c.id}: ${c.reason}`);
+  }
   out.push(
     `outcomes: pass ${n.pass}, fail ${n.fail}, error ${n.error}, unsupported ${n.unsupported}, skipped ${n.skipped}`,
   );

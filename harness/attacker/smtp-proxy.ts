@@ -36,6 +36,15 @@ function pipeLines(from: Socket | TLSSocket, onLine: (line: string) => boolean):
   });
 }
 
+/** Drop one extension from an EHLO answer, keeping the last line's "250 " form. */
+export function removeCapability(text: string, cap: string): string {
+  if (!new RegExp(`^250[ -]${cap}\\b`, "im").test(text)) return text;
+  const lines = text.split(/(?<=\n)/).filter((line: string) => !new RegExp(`^250[ -]${cap}\\b`, "i").test(line));
+  const last = lines.findLastIndex((line: string) => /^250[ -]/.test(line));
+  if (last >= 0) lines[last] = lines[last]!.replace(/^250-/, "250 ");
+  return lines.join("");
+}
+
 function session(client: Socket, l: ProxyListener): void {
   const peer = `${client.remoteAddress}:${client.remotePort}`;
   log(`${l.listen} ${l.mode}: connection from ${peer}, relaying to ${l.upstream}:25`);
@@ -45,22 +54,26 @@ function session(client: Socket, l: ProxyListener): void {
     client.destroy();
     server.destroy();
   };
-  client.on("error", close);
-  server.on("error", close);
-  client.on("close", close);
-  server.on("close", close);
+  // An error on one side (a reset after QUIT) ends the other side gracefully: what was already
+  // relayed (the 250 to the final dot) must still be delivered.
+  client.on("error", () => server.end());
+  server.on("error", () => c.end());
+  void close;
+  // A half-close is passed on with end(), so replies already in flight (the 250 to the final
+  // dot, a 221) still reach the other side before its connection closes.
+  server.on("end", () => c.end());
+  client.on("end", () => server.end());
   // Server -> client: remove STARTTLS from the EHLO answer (strip-tls and mitm hide nothing,
   // but strip-tls must, so the sender believes the server has no TLS).
   server.on("data", (chunk: Buffer) => {
     let text = chunk.toString("latin1");
+    // BDAT carries binary chunks this line relay does not parse: hide CHUNKING, as a real
+    // downgrade attacker may; StripTLS also hides STARTTLS.
+    text = removeCapability(text, "CHUNKING");
     if (l.mode === "strip-tls" && /^250[ -]STARTTLS\r?\n/im.test(text)) {
-      text = text.replace(/^250([ -])STARTTLS\r?\n/gim, "");
-      // The last line of a multi-line reply must use a space.
-      text = text.replace(/^250-(.*\r?\n)$/m, "250 $1");
+      text = removeCapability(text, "STARTTLS");
       log(`${l.listen}: removed STARTTLS from the EHLO answer`);
     }
-    if (l.mode === "mitm" && c === client && /^250[ -]/m.test(text) && !/STARTTLS/i.test(text))
-      text = text.replace(/^250 (.*\r?\n)$/m, "250-$1250 STARTTLS\r\n");
     c.write(Buffer.from(text, "latin1"));
   });
   const onClientLine = (line: string): boolean => {

@@ -4,10 +4,13 @@ import type { StartedWorld } from "../driver/netns/world.ts";
 export function describeWorld(world: StartedWorld, imapPassword: string): string {
   const p = world.plan;
   const ns = (h: "root" | "lab" | "remote" | "mua") => world.nsOf(h);
+  const docker = "containers" in world; // the docker driver's world: nsOf names containers
   const lines = [
     `world ${p.id}: DNS ${p.stack.authority} (authority) + ${p.stack.resolver} (resolver) + ${p.stack.signer} (signer); scenarios ${p.scenarioIds.join(", ")}`,
     "",
-    "hosts (network namespaces; enter one with: ip netns exec <namespace> <command>)",
+    docker
+      ? "hosts (docker containers; enter one with: docker exec -it <container> bash, DOCKER_HOST as set up)"
+      : "hosts (network namespaces; enter one with: ip netns exec <namespace> <command>)",
     `  root/TLD server  ${p.rootServerHost} ${p.rootServerIp}  ns ${ns("root")}`,
     `  lab site         resolver ${p.lab.resolverIp}, authority ${p.lab.authorityHost} ${p.lab.authorityIp}, MTAs ${p.senders.map((s) => `${s.fill.name} ${s.ip}`).join(", ")}  ns ${ns("lab")}`,
     `  remote site      resolver ${p.remote.resolverIp}, authority ${p.remote.authorityHost} ${p.remote.authorityIp}, MTA ${p.remote.mtaHost} ${p.remote.mtaIp}:25, IMAP ${p.remote.mtaIp}:143  ns ${ns("remote")}`,
@@ -24,7 +27,7 @@ export function describeWorld(world: StartedWorld, imapPassword: string): string
     "DNSSEC",
     `  resolvers: lab ${p.lab.resolverIp}, remote ${p.remote.resolverIp} (validating)`,
     `  trust anchor (root KSK DS): ${world.tree?.trustAnchor.join(" | ")}`,
-    `  try: ip netns exec ${ns("lab")} dig +dnssec @${p.lab.resolverIp} _25._tcp.${p.cases[0]?.mxHost ?? p.remote.mtaHost} TLSA`,
+    `  try: ${docker ? "docker exec" : "ip netns exec"} ${ns("lab")} dig +dnssec @${p.lab.resolverIp} _25._tcp.${p.cases[0]?.mxHost ?? p.remote.mtaHost} TLSA`,
     `  files: ${world.opts.worldDir}`,
   ];
   return lines.join("\n");

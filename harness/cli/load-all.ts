@@ -17,6 +17,7 @@ export function loadAll(
   repoRoot: string,
   opts: Pick<CliOptions, "sequences" | "cases" | "profile"> & {
     scenariosDir?: string;
+    catalogues?: string[];
     mta?: string[];
     dns?: string[];
     bindingsFile?: string;
@@ -46,7 +47,13 @@ export function loadAll(
   }
   const scenarios = loaded
     .map((l) => l.scenario)
-    .filter((s) => !opts.sequences || (s.sequence !== undefined && opts.sequences.includes(s.sequence)));
+    .filter((s) => {
+      // No filter: everything. With --sequence and/or --catalogue: only what they name.
+      if (!opts.sequences && !opts.catalogues) return true;
+      if (s.kind === "sequence")
+        return !!opts.sequences && s.sequence !== undefined && opts.sequences.includes(s.sequence);
+      return !!opts.catalogues && opts.catalogues.includes(s.id);
+    });
   const manifests = new Map([...envs].map(([k, v]) => [k, v.manifest]));
   const bindings = opts.bindingsFile ? loadBindings(resolve(opts.bindingsFile), envs) : new Map<string, string>();
   const worlds = planWorlds(scenarios, manifests, {

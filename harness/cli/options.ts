@@ -16,6 +16,7 @@ commands:
 
 options:
   --sequence N[,N]   only these NCCoE sequences (e.g. 17)
+  --catalogue C[,C]  only these catalogues (e.g. attacks); with neither option, everything runs
   --case GLOB        only cases whose id matches, e.g. 'seq17/*' (repeatable)
   --mta NAME[,NAME]  only these sending MTAs (e.g. exim)
   --dns NAME[,NAME]  only DNS stacks that name one of these (e.g. knot, bind)
@@ -39,6 +40,7 @@ exit status: 0 when every outcome is as expected, 1 when any is not, 2 for bad i
 export interface CliOptions {
   command: "run" | "up" | "down" | "list" | "help";
   sequences?: number[];
+  catalogues?: string[];
   cases: string[];
   mta?: string[];
   dns?: string[];
@@ -64,6 +66,7 @@ export function parseCli(argv: string[]): CliOptions {
     allowPositionals: true,
     options: {
       sequence: { type: "string" },
+      catalogue: { type: "string" },
       case: { type: "string", multiple: true },
       mta: { type: "string" },
       dns: { type: "string" },
@@ -95,6 +98,7 @@ export function parseCli(argv: string[]): CliOptions {
     command,
     sequences,
     cases: values.case ?? [],
+    catalogues: values.catalogue?.split(",").map((s) => s.trim()),
     mta: values.mta?.split(",").map((s) => s.trim()),
     dns: values.dns?.split(",").map((s) => s.trim()),
     profile: values.profile as Profile,

@@ -76,7 +76,7 @@ describe("bad scenario files", () => {
   it("refuses a positive case without a negative twin", () => {
     const dir = dirWith({ "seq-17.yaml": seq17.replace("    twin: seq17/dane-ee-wrong-digest\n", "") });
     expect(errorOf(() => loadScenarioFiles(dir))).toMatch(
-      /cases\[1\]\.twinOf: 'seq17\/dane-ee-valid' must exist in this file and say twin/,
+      /cases\[1\]\.twinOf: 'seq17\/dane-ee-valid' must exist in this file and name its twin/,
     );
   });
 });

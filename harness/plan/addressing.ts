@@ -14,7 +14,8 @@ export const HOST_NUMBERS = {
 } as const;
 
 export const MAX_SENDERS = 8; // 192.0.2.12 .. 192.0.2.19
-export const MAX_CASES_PER_WORLD = 2 * 253;
+export const MAX_CASES_PER_WORLD = 253 + 128; // 198.51.100.1-253, then 203.0.113.1-128
+export const MAX_ATTACK_CASES = 126; // the real receiver behind an attacker: 203.0.113.129-254
 
 export function addr(n: number): string {
   if (n < 1 || n > 254) throw new Error(`host number ${n} outside 1..254`);
@@ -30,6 +31,12 @@ export function senderAddr(index: number): string {
 export function endpointAddr(index: number): string {
   if (index >= MAX_CASES_PER_WORLD) throw new Error(`more than ${MAX_CASES_PER_WORLD} cases in one world`);
   return index < 253 ? `198.51.100.${index + 1}` : `203.0.113.${index - 253 + 1}`;
+}
+
+/** Where the real receiver listens for the i-th attack case (the attacker took endpointAddr). */
+export function shadowAddr(index: number): string {
+  if (index >= MAX_ATTACK_CASES) throw new Error(`more than ${MAX_ATTACK_CASES} attack cases in one world`);
+  return `203.0.113.${129 + index}`;
 }
 
 /** A mail domain per case, named after the case as NIST's tester named its hosts. */

@@ -3,7 +3,7 @@
 // Pure: a function of the loaded scenarios and manifests, with no I/O.
 import type { Manifest } from "../schema/manifest.ts";
 import type { Case, Expectation, Profile, Scenario } from "../schema/scenario.ts";
-import { addr, caseLabel, endpointAddr, HOST_NUMBERS, senderAddr } from "./addressing.ts";
+import { addr, caseLabel, endpointAddr, HOST_NUMBERS, senderAddr, shadowAddr } from "./addressing.ts";
 import { expandCases } from "./expand.ts";
 import { discoverSenders, discoverStacks, fill, stackName, type DnsStack, type Fill } from "./stacks.ts";
 
@@ -24,6 +24,8 @@ export interface SenderPlan {
   fill: Fill; // e.g. { name: "exchange", impl: "postfix", standInFor: "Microsoft Exchange" }
   ip: string;
   host: string;
+  /** The control sender of the attack cases: the same MTA with opportunistic TLS, no DANE. */
+  control?: boolean;
 }
 
 export interface CasePlan {
@@ -35,6 +37,8 @@ export interface CasePlan {
   domain: string;
   mxHost: string;
   endpointIp: string;
+  /** With an attack: the attacker holds endpointIp; the real receiver listens here. */
+  upstreamIp?: string;
 }
 
 export interface StackFills {
@@ -187,48 +191,60 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
     const cases: CasePlan[] = [];
     const cells: CellPlan[] = [];
     for (const p of group) {
-      let sender = senders.find((x) => x.fill.name === p.sender.name);
-      if (!sender) {
-        sender = { fill: p.sender, ip: senderAddr(senders.length), host: `${p.sender.name}.${LAB_ZONE}` };
-        senders.push(sender);
-      }
-      for (const c of p.cases) {
-        let cp = cases.find((x) => x.case.id === c.id);
-        if (!cp) {
-          const domain = `${caseLabel(c.id)}.${REMOTE_ZONE}`;
-          cp = {
-            case: c,
+      const senderFor = (control: boolean): SenderPlan => {
+        const name = control ? `${p.sender.name}-control` : p.sender.name;
+        let s = senders.find((x) => x.fill.name === p.sender.name && !!x.control === control);
+        if (!s) {
+          s = {
+            fill: p.sender,
+            ip: senderAddr(senders.length),
+            host: `${name}.${LAB_ZONE}`,
+            ...(control ? { control } : {}),
+          };
+          senders.push(s);
+        }
+        return s;
+      };
+      for (const c of p.cases)
+        for (const control of c.attack ? [false, true] : [false]) {
+          const sender = senderFor(control);
+          let cp = cases.find((x) => x.case.id === c.id);
+          if (!cp) {
+            const domain = `${caseLabel(c.id)}.${REMOTE_ZONE}`;
+            cp = {
+              case: c,
+              scenarioId: p.scenario.id,
+              sequence: p.scenario.sequence,
+              receiverCertificate: p.scenario.receiverCertificate,
+              domain,
+              mxHost: `mx.${domain}`,
+              endpointIp: endpointAddr(cases.length),
+              ...(c.attack ? { upstreamIp: shadowAddr(cases.filter((x) => x.upstreamIp).length) } : {}),
+            };
+            cases.push(cp);
+          }
+          cells.push({
+            id: `${c.id}@${control ? `${p.sender.name}-control` : p.sender.name}/${p.dns.name}`,
+            caseId: c.id,
             scenarioId: p.scenario.id,
             sequence: p.scenario.sequence,
-            receiverCertificate: p.scenario.receiverCertificate,
-            domain,
-            mxHost: `mx.${domain}`,
-            endpointIp: endpointAddr(cases.length),
-          };
-          cases.push(cp);
+            case: c,
+            casePlan: cp,
+            sender,
+            dns: p.dns,
+            mua: p.scenario.roster.lab.mua ? fill(p.scenario.roster.lab.mua, manifests, opts.bindings) : undefined,
+            canonical: p.canonical,
+            unsupported: missingFeatures(
+              c,
+              { "mta-sender": sender.fill, authority: p.dns.authority, resolver: p.dns.resolver, signer: p.dns.signer },
+              manifests,
+            ),
+            profile: opts.profile,
+            expectation: control ? (c.control ?? expectationFor(c, opts.profile)) : expectationFor(c, opts.profile),
+            from: `alice@${sender.host}`,
+            recipient: `bob@${cp.domain}`,
+          });
         }
-        cells.push({
-          id: `${c.id}@${p.sender.name}/${p.dns.name}`,
-          caseId: c.id,
-          scenarioId: p.scenario.id,
-          sequence: p.scenario.sequence,
-          case: c,
-          casePlan: cp,
-          sender,
-          dns: p.dns,
-          mua: p.scenario.roster.lab.mua ? fill(p.scenario.roster.lab.mua, manifests, opts.bindings) : undefined,
-          canonical: p.canonical,
-          unsupported: missingFeatures(
-            c,
-            { "mta-sender": sender.fill, authority: p.dns.authority, resolver: p.dns.resolver, signer: p.dns.signer },
-            manifests,
-          ),
-          profile: opts.profile,
-          expectation: expectationFor(c, opts.profile),
-          from: `alice@${sender.host}`,
-          recipient: `bob@${cp.domain}`,
-        });
-      }
     }
     const lab = site("lab", LAB_ZONE, HOST_NUMBERS.lab);
     lab.mtaIp = senders[0]!.ip;

@@ -18,6 +18,8 @@ export interface CellResult {
   id: string; // "<case id>@<sender>/<dns stack>"
   caseId: string;
   canonical: boolean; // the guide's own roster for the sequence
+  attack?: string; // the on-path attack the case runs
+  control?: boolean; // sent by the control sender (opportunistic TLS), which the attack must beat
   scenario: string;
   sequence?: number;
   world: string;

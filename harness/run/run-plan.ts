@@ -95,6 +95,8 @@ function cellResult(
     id: c.id,
     caseId: c.caseId,
     canonical: c.canonical,
+    ...(c.case.attack ? { attack: c.case.attack.kind } : {}),
+    ...(c.sender.control ? { control: true } : {}),
     scenario: c.scenarioId,
     sequence: c.sequence,
     world: w.id,

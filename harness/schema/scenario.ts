@@ -105,6 +105,14 @@ export const Case = z
     title: z.string().min(1),
     tlsa: z.array(TlsaSpec).min(1),
     present: Presented.optional(),
+    /** An on-path attacker takes over the case's receiver address and runs this attack. */
+    attack: z
+      .object({ kind: z.enum(["strip-tls", "starttls-454", "mitm-self-signed"]) })
+      .strict()
+      .optional(),
+    /** With an attack: what the control sender (the same MTA with opportunistic TLS, no DANE)
+     *  must show, which proves the attack is real. */
+    control: Expectation.optional(),
     /** Features each role's implementation must declare (manifest `features:`); a cell whose
      *  implementation lacks one is "unsupported" with the reason, not failed. */
     requires: z.partialRecord(Role, z.array(z.string())).optional(),

@@ -5,7 +5,7 @@ import { WORLD_SUBNET } from "../plan/addressing.ts";
 import type { Role } from "../schema/scenario.ts";
 import type { Context } from "./template.ts";
 
-export type HostName = "root" | "lab" | "remote" | "mua";
+export type HostName = "root" | "lab" | "remote" | "mua" | "attacker";
 
 export interface Instance {
   key: string; // e.g. "remote/postfix-mta-receiver", "lab/exim-mta-sender"
@@ -95,13 +95,21 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
   }
   const lab = siteContext(w.lab);
   for (const sender of w.senders) {
-    const inst = instance("lab", sender.fill.name, sender.fill.impl, "mta-sender", p, {
-      ...base,
-      site: { ...lab, mtaIp: sender.ip, mtaHost: sender.host },
-      ip: sender.ip,
-      smtpTlsSecurityLevel: p.smtpTlsSecurityLevel,
-      caFile: p.caFile,
-    });
+    const inst = instance(
+      "lab",
+      sender.control ? `${sender.fill.name}-control` : sender.fill.name,
+      sender.fill.impl,
+      "mta-sender",
+      p,
+      {
+        ...base,
+        site: { ...lab, mtaIp: sender.ip, mtaHost: sender.host },
+        ip: sender.ip,
+        // The attack catalogue's control sender: the same MTA with opportunistic TLS, no DANE.
+        smtpTlsSecurityLevel: sender.control ? "may" : p.smtpTlsSecurityLevel,
+        caFile: p.caFile,
+      },
+    );
     out.push({ ...inst, sender });
   }
   const remote = siteContext(w.remote);

@@ -32,7 +32,8 @@ export function pkiPaths(w: WorldPlan, dir: string) {
   return {
     caFile: join(dir, "local-ca-root.pem"),
     defaultPemFile: join(dir, "receiver-host.pem"),
-    endpoints: w.cases.map((c, i) => ({ ip: c.endpointIp, pemFile: join(dir, `case-${i}.pem`) })),
+    // Behind an attacker, the real receiver listens on the case's shadow address.
+    endpoints: w.cases.map((c, i) => ({ ip: c.upstreamIp ?? c.endpointIp, pemFile: join(dir, `case-${i}.pem`) })),
   };
 }
 
@@ -95,7 +96,11 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     const spare = c.tlsa.some((t) => t.of === "spare")
       ? issue(kind, ca, other, names, leafKey(2 * i + 1), false)
       : presented;
-    pki.endpoints.set(c.id, { ip: cp.endpointIp, pemFile: write(paths.endpoints[i]!.pemFile, presented), presented });
+    pki.endpoints.set(c.id, {
+      ip: cp.upstreamIp ?? cp.endpointIp,
+      pemFile: write(paths.endpoints[i]!.pemFile, presented),
+      presented,
+    });
     pki.certPems.set(c.id, [presented.certPem, ...presented.chainPems].join(""));
     pki.tlsa.set(
       c.id,

@@ -29,6 +29,8 @@ export async function dockerClient(): Promise<ContainerRuntimeClient> {
 
 /** True when a docker engine answers and the world image exists (the scenario test skips otherwise). */
 export async function dockerUsable(): Promise<boolean> {
+  dockerEnv();
+  if (!process.env.DOCKER_HOST && !existsSync("/var/run/docker.sock")) return false;
   try {
     const c = await dockerClient();
     await c.container.dockerode.getImage(WORLD_IMAGE).inspect();

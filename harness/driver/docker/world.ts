@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import type { StartedTestContainer } from "testcontainers";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
-import { runOk, type ExecResult } from "../../os/exec.ts";
+import type { ExecResult } from "../../os/exec.ts";
 import { START_ORDER, worldInstances, type HostName } from "../../world/instances.ts";
 import { unsignedSiteZones } from "../../world/world-files.ts";
 import { makeWorldPki, pkiPaths } from "../../world/receiver-certs.ts";
@@ -16,7 +16,6 @@ import { MuaClient } from "../../mua/client.ts";
 import { signal, waitGone, type Daemon } from "../daemon.ts";
 import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { fileContains, waitFor } from "../probes.ts";
-import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
 import { REGISTRY_DIR } from "../netns/registry.ts";
 import { signTree } from "../netns/sign-tree.ts";
@@ -26,13 +25,7 @@ import { ContainerDaemon } from "./container-daemon.ts";
 import { containerName, createWorldNetwork, dockerClient, startHostContainer } from "./engine.ts";
 import { removeDeadDockerRuns } from "./leftovers.ts";
 import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
-
-interface HostSpec {
-  host: HostName;
-  addresses: string[]; // the first is the container's docker address
-  routes?: string[];
-  resolver?: string;
-}
+import { addAddresses, hostSpecs, writeHostEtc } from "./hosts.ts";
 
 export class DockerWorld extends StartedWorld {
   readonly containers = new Map<HostName, StartedTestContainer>();
@@ -91,44 +84,6 @@ export class DockerWorld extends StartedWorld {
 
 const since = (t0: number) => (performance.now() - t0) / 1000;
 
-function hostSpecs(plan: WorldPlan): HostSpec[] {
-  return [
-    { host: "root", addresses: [plan.rootServerIp] },
-    {
-      host: "lab",
-      addresses: [plan.lab.resolverIp, plan.lab.authorityIp, ...plan.senders.map((s) => s.ip)],
-      routes: ENDPOINT_SUBNETS,
-      resolver: plan.lab.resolverIp,
-    },
-    {
-      host: "remote",
-      addresses: [
-        plan.remote.resolverIp,
-        plan.remote.authorityIp,
-        plan.remote.mtaIp,
-        ...plan.cases.map((c) => c.endpointIp),
-      ],
-      resolver: plan.remote.resolverIp,
-    },
-    { host: "mua", addresses: [plan.muaIp], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
-  ];
-}
-
-/** Extra addresses and on-link routes, from the host into the container's network namespace (no NET_ADMIN inside). */
-async function addAddresses(world: DockerWorld, h: HostSpec): Promise<void> {
-  const docker = (await dockerClient()).container.dockerode;
-  const pid = (await docker.getContainer(world.containerOf(h.host).getId()).inspect()).State.Pid;
-  world.containerPids.set(h.host, pid);
-  const nsenter = ["nsenter", "-t", String(pid), "-n"];
-  await runOk([...nsenter, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
-  const batch = [
-    "route del default", // docker adds one even on an internal network; nothing is routed anywhere
-    ...h.addresses.slice(1).map((a) => `addr add ${a}/${WORLD_PREFIX_LEN} dev eth0`),
-    ...(h.routes ?? []).map((r) => `route add ${r} dev eth0 scope link`),
-  ];
-  if (batch.length) await runOk([...nsenter, "ip", "-batch", "-"], { input: batch.join("\n") + "\n" });
-}
-
 export async function upDockerWorld(
   plan: WorldPlan,
   envs: Map<string, Implementation>,
@@ -174,12 +129,6 @@ export async function upDockerWorld(
     await Promise.all(
       hosts.map(async (h) => {
         checkNotStopping();
-        const resolv = join(dockerDir, `${h.host}.resolv.conf`);
-        const hostsFile = join(dockerDir, `${h.host}.hosts`);
-        // glibc strips the AD bit unless trust-ad is set, and then no MTA ever does DANE.
-        const lines = h.resolver ? [`nameserver ${h.resolver}`, "options trust-ad edns0 timeout:2 attempts:2"] : [];
-        writeFileSync(resolv, lines.join("\n") + "\n");
-        writeFileSync(hostsFile, `127.0.0.1 localhost\n${h.addresses[0]} ${h.host}\n`);
         const c = await startHostContainer({
           runId: opts.runId,
           host: h.host,
@@ -187,10 +136,10 @@ export async function upDockerWorld(
           ip: h.addresses[0]!,
           mounts,
           readOnly,
-          files: { [resolv]: "/etc/resolv.conf", [hostsFile]: "/etc/hosts" },
+          files: writeHostEtc(dockerDir, h),
         });
         world.containers.set(h.host, c);
-        await addAddresses(world, h);
+        world.containerPids.set(h.host, await addAddresses(c.getId(), h));
       }),
     );
     world.timings.namespaces = since(t0);
@@ -274,6 +223,8 @@ async function startCapture(world: DockerWorld, receiverIp: string, dir: string,
       "-n",
       "-U",
       "--immediate-mode",
+      "-B",
+      "65536",
       "-Z",
       "root",
       "-w",
@@ -295,8 +246,12 @@ async function waitValidatedTlsa(world: DockerWorld): Promise<void> {
   const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault));
   if (!cp) return;
   const name = `_25._tcp.${cp.mxHost}`;
-  await waitFor(`lab resolver validating ${name} TLSA (AD=1)`, async () => {
-    const a = await digIn(world.containerOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
-    return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
-  });
+  await waitFor(
+    `lab resolver validating ${name} TLSA (AD=1)`,
+    async () => {
+      const a = await digIn(world.containerOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
+      return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
+    },
+    { timeoutMs: 30_000 },
+  );
 }

@@ -51,7 +51,7 @@ export async function createNetwork(net: Network): Promise<Network> {
       const batch = [
         ...h.addresses.map((a) => `addr add ${a} dev eth0`),
         "link set eth0 up",
-        ...(h.routes ?? []).map((r) => `route add ${r} dev eth0 scope link`),
+        ...(h.routes ?? []).map((r) => `route replace ${r} dev eth0 scope link`),
       ];
       await runOk(["ip", "-n", ns, "-batch", "-"], { input: batch.join("\n") + "\n" });
       writeNetnsEtc(ns, h.resolver);

@@ -13,7 +13,8 @@ import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
 import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { dig, fileContains, waitFor } from "../probes.ts";
-import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
+import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN, WORLD_SUBNET } from "../../plan/addressing.ts";
+import { startAttacker } from "./attacker.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
 import { LogWatch } from "../../observe/log-watch.ts";
 import { createNetwork, newNetwork, removeNamespace, type Network } from "./network.ts";
@@ -47,6 +48,7 @@ export class StartedWorld implements AsyncDisposable {
   pki?: WorldPki;
   tlsa = new Map<string, TlsaRdata[]>();
   capture?: { daemon: Daemon; file: string };
+  attacker?: { daemon: Daemon; log: string };
   readonly logs = new LogWatch();
   timings: Partial<Timings> = {};
   private disposed = false;
@@ -146,11 +148,21 @@ export async function upNetnsWorld(
         host: "remote",
         addresses: [
           ...[plan.remote.resolverIp, plan.remote.authorityIp, plan.remote.mtaIp].map(cidr),
-          ...plan.cases.map((c) => `${c.endpointIp}/24`),
+          ...plan.cases.map((c) => `${c.upstreamIp ?? c.endpointIp}/24`),
         ],
         resolver: plan.remote.resolverIp,
       },
       { host: "mua", addresses: [cidr(plan.muaIp)], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
+      // The on-path attacker has taken over the receiver addresses of the attack cases.
+      ...(plan.cases.some((c) => c.upstreamIp)
+        ? [
+            {
+              host: "attacker",
+              addresses: plan.cases.filter((c) => c.upstreamIp).map((c) => `${c.endpointIp}/24`),
+              routes: [WORLD_SUBNET, ...ENDPOINT_SUBNETS],
+            },
+          ]
+        : []),
     ]);
     await createNetwork(world.network);
     world.timings.namespaces = since(t0);
@@ -193,6 +205,7 @@ export async function upNetnsWorld(
       }
       if (layer.includes("mta-sender")) world.timings.mtasReady = since(t0);
     }
+    if (plan.cases.some((c) => c.upstreamIp)) world.attacker = await startAttacker(world);
     const muaInst = instances.find((i) => i.role === "mua");
     if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
     world.timings.total = since(t0);
