@@ -20,7 +20,8 @@ export interface ProxyListener {
   certPem?: string;
 }
 
-const log = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
+const logLine = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
+const log = logLine;
 
 /** Line-oriented relay from client to server with a hook that may rewrite or answer a line. */
 function pipeLines(from: Socket | TLSSocket, onLine: (line: string) => boolean): void {
@@ -45,10 +46,15 @@ export function removeCapability(text: string, cap: string): string {
   return lines.join("");
 }
 
+let sessions = 0;
+
 function session(client: Socket, l: ProxyListener): void {
   const peer = `${client.remoteAddress}:${client.remotePort}`;
-  log(`${l.listen} ${l.mode}: connection from ${peer}, relaying to ${l.upstream}:25`);
-  const server = connect(25, l.upstream);
+  const id = `#${++sessions} ${l.listen}`;
+  const log = (s: string) => logLine(`${id} ${s}`);
+  log(`${l.mode}: connection from ${peer}, relaying to ${l.upstream}:25`);
+  let inData = false;
+  const server = connect({ port: 25, host: l.upstream, allowHalfOpen: true });
   let c: Socket | TLSSocket = client;
   const close = () => {
     client.destroy();
@@ -61,8 +67,14 @@ function session(client: Socket, l: ProxyListener): void {
   void close;
   // A half-close is passed on with end(), so replies already in flight (the 250 to the final
   // dot, a 221) still reach the other side before its connection closes.
-  server.on("end", () => c.end());
-  client.on("end", () => server.end());
+  server.on("end", () => {
+    log("server closed");
+    c.end();
+  });
+  client.on("end", () => {
+    log("client closed");
+    server.end();
+  });
   // Server -> client: remove STARTTLS from the EHLO answer (strip-tls and mitm hide nothing,
   // but strip-tls must, so the sender believes the server has no TLS).
   server.on("data", (chunk: Buffer) => {
@@ -72,13 +84,23 @@ function session(client: Socket, l: ProxyListener): void {
     text = removeCapability(text, "CHUNKING");
     if (l.mode === "strip-tls" && /^250[ -]STARTTLS\r?\n/im.test(text)) {
       text = removeCapability(text, "STARTTLS");
-      log(`${l.listen}: removed STARTTLS from the EHLO answer`);
+      log("removed STARTTLS from the EHLO answer");
     }
     c.write(Buffer.from(text, "latin1"));
   });
   const onClientLine = (line: string): boolean => {
+    // Message content is relayed as it is, never read as commands.
+    if (inData) {
+      if (line === ".\r\n" || line === ".\n") {
+        inData = false;
+        log("client end of data");
+      }
+      server.write(line, "latin1");
+      return true;
+    }
     const verb = line.trim().split(/\s/)[0]?.toUpperCase() ?? "";
-    log(`${l.listen}: client ${verb}`);
+    log(`client ${verb}`);
+    if (verb === "DATA") inData = true;
     if (verb === "STARTTLS" && l.mode === "starttls-454") {
       c.write("454 4.7.0 TLS not available\r\n");
       return true;
@@ -87,9 +109,9 @@ function session(client: Socket, l: ProxyListener): void {
       c.write("220 2.0.0 Ready to start TLS\r\n");
       client.removeAllListeners("data");
       const tls = new TLSSocket(client, { isServer: true, key: l.keyPem, cert: l.certPem });
-      tls.on("secure", () => log(`${l.listen}: terminated TLS with the attacker's certificate`));
+      tls.on("secure", () => log("terminated TLS with the attacker's certificate"));
       tls.on("error", (e) => {
-        log(`${l.listen}: TLS with the client failed: ${e.message}`);
+        log(`TLS with the client failed: ${e.message}`);
         close();
       });
       c = tls;
@@ -107,7 +129,9 @@ export function startProxy(listeners: ProxyListener[]): Promise<void> {
     listeners.map(
       (l) =>
         new Promise<void>((resolve, reject) => {
-          const srv = createServer((s) => session(s, l));
+          // Half-open: a client that sends "QUIT" and shuts its side (Exim does) must still get
+          // the replies in flight, so neither side closes the other automatically.
+          const srv = createServer({ allowHalfOpen: true }, (s) => session(s, l));
           srv.once("error", reject);
           srv.listen(25, l.listen, () => {
             log(`listening on ${l.listen}:25 (${l.mode} -> ${l.upstream})`);
