@@ -39,7 +39,10 @@ export function consoleSummary(results: Results): string {
   const n = counts(results.cells);
   out.push("(* the guide's own roster for the sequence)");
   out.push("");
-  const attacked = results.cells.filter((c) => c.attack && !c.control);
+  // A false accept: under attack, where the case expected the mail withheld, it was delivered or leaked.
+  const attacked = results.cells.filter(
+    (c) => c.attack && !c.control && c.expected.accept.every((a) => a.delivery === "withheld"),
+  );
   const controls = results.cells.filter((c) => c.attack && c.control);
   if (attacked.length > 0) {
     const falseAccepts = attacked.filter((c) => c.observed?.delivery === "delivered" || c.observed?.cleartext === true);

@@ -107,7 +107,12 @@ export const Case = z
     present: Presented.optional(),
     /** An on-path attacker takes over the case's receiver address and runs this attack. */
     attack: z
-      .object({ kind: z.enum(["strip-tls", "starttls-454", "mitm-self-signed"]) })
+      .object({
+        kind: z.enum(["strip-tls", "starttls-454", "mitm"]),
+        /** mitm: the attacker's certificate, which names the MX host (or, with "mismatch", another). */
+        certificate: CertificateKind.default("self-signed"),
+        name: z.enum(["mx", "mismatch"]).default("mx"),
+      })
       .strict()
       .optional(),
     /** With an attack: what the control sender (the same MTA with opportunistic TLS, no DANE)

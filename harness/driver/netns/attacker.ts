@@ -2,30 +2,35 @@
 // namespace, listening on the receiver addresses it took over, relaying to the real receiver.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ProxyListener, ProxyMode } from "../../attacker/smtp-proxy.ts";
-import { selfSignedCertificate } from "../../world/pki.ts";
+import type { ProxyListener } from "../../attacker/smtp-proxy.ts";
+import { issueLeaf, newRsaKeys, selfSignedCertificate } from "../../world/pki.ts";
 import { Daemon } from "../daemon.ts";
 import { tcpListening, waitFor } from "../probes.ts";
 import type { StartedWorld } from "./world.ts";
 
-const MODE: Record<string, ProxyMode> = {
-  "strip-tls": "strip-tls",
-  "starttls-454": "starttls-454",
-  "mitm-self-signed": "mitm",
-};
-
 export async function startAttacker(world: StartedWorld): Promise<{ daemon: Daemon; log: string }> {
   const dir = join(world.opts.worldDir, "hosts", "attacker");
   const attacked = world.plan.cases.filter((c) => c.upstreamIp && c.case.attack);
-  // One self-signed certificate for every MITM: it names the MX host, but no TLSA binds it.
-  const mitm = attacked.some((c) => c.case.attack!.kind === "mitm-self-signed")
-    ? selfSignedCertificate({ commonName: "attacker", dnsNames: attacked.map((c) => c.mxHost) })
-    : undefined;
+  const pki = world.pki;
+  if (!pki) throw new Error("the attacker needs the world's PKI");
+  const [key] = await newRsaKeys(1);
+  // The attacker's certificate for a MITM or an impostor: self-signed, or issued by the remote
+  // site's own local CA (which the lab trusts), or by an unrelated CA.
+  const certFor = (c: (typeof attacked)[number]) => {
+    const a = c.case.attack!;
+    const names = [a.name === "mismatch" ? `not-${c.mxHost}` : c.mxHost];
+    const opts = { commonName: names[0]!, dnsNames: names };
+    const it =
+      a.certificate === "self-signed"
+        ? selfSignedCertificate(opts, key)
+        : issueLeaf(a.certificate === "local-ca" ? pki.localCa : pki.otherCa, opts, key);
+    return { keyPem: it.keyPem, certPem: [it.certPem, ...it.chainPems].join("") };
+  };
   const listeners: ProxyListener[] = attacked.map((c) => ({
     listen: c.endpointIp,
     upstream: c.upstreamIp!,
-    mode: MODE[c.case.attack!.kind]!,
-    ...(mitm ? { keyPem: mitm.keyPem, certPem: mitm.certPem } : {}),
+    mode: c.case.attack!.kind,
+    ...(c.case.attack!.kind === "mitm" ? certFor(c) : {}),
   }));
   mkdirSync(dir, { recursive: true });
   const config = join(dir, "proxy.json");
