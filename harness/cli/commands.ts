@@ -7,7 +7,8 @@ import { newRunId } from "../driver/netns/names.ts";
 import { tagThisProcess } from "../driver/tagged-processes.ts";
 import { installSignalTeardown, isStopping, onFinalSweep, release } from "../os/teardown.ts";
 import { runPlan, upFunction } from "../run/run-plan.ts";
-import { allAsExpected } from "../results/results.ts";
+import { allAsExpected, type Results } from "../results/results.ts";
+import { compareRuns } from "../results/repeat.ts";
 import { consoleSummary } from "../../reports/console-summary.ts";
 import { writeReports } from "../../reports/write-reports.ts";
 import type { Loaded } from "./load-all.ts";
@@ -61,29 +62,47 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
   try {
     const cells = loaded.worlds.reduce((n, w) => n + w.cells.length, 0);
     console.error(`run ${runId}: ${cells} cells in ${loaded.worlds.length} world(s); evidence in ${runDir}`);
-    const results = await runPlan(loaded.worlds, loaded.envs, {
-      runId,
-      runDir,
-      repoRoot,
-      profile: opts.profile,
-      weakenSender: opts.weakenSender,
-      weakenLevel: opts.weakenLevel,
-      driver: opts.driver,
-      imapPassword: randomBytes(9).toString("base64url"),
-      progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
-    });
+    const all: Results[] = [];
+    for (let i = 1; i <= opts.repeat; i++) {
+      if (opts.repeat > 1) console.error(`repetition ${i}/${opts.repeat}`);
+      all.push(
+        await runPlan(loaded.worlds, loaded.envs, {
+          runId,
+          runDir: opts.repeat > 1 ? join(runDir, `repeat-${i}`) : runDir,
+          repoRoot,
+          profile: opts.profile,
+          weakenSender: opts.weakenSender,
+          weakenLevel: opts.weakenLevel,
+          driver: opts.driver,
+          imapPassword: randomBytes(9).toString("base64url"),
+          progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
+        }),
+      );
+      if (isStopping()) break;
+    }
+    const results = all.at(-1)!;
+    const lastDir = opts.repeat > 1 ? join(runDir, `repeat-${all.length}`) : runDir;
     if (isStopping()) {
       console.error("interrupted: partial results written; the world is being torn down");
       return 130;
     }
     console.log(consoleSummary(results));
-    console.log(`results: ${join(runDir, "results.json")}`);
+    console.log(`results: ${join(lastDir, "results.json")}`);
     console.log(
-      `reports: ${writeReports(runDir)
+      `reports: ${writeReports(lastDir)
         .map((f) => relative(process.cwd(), f))
         .join(", ")}`,
     );
-    return allAsExpected(results.cells) ? 0 : 1;
+    if (opts.repeat > 1) {
+      const cmp = compareRuns(all);
+      console.log(
+        cmp.identical
+          ? `repeat: identical verdicts on all ${opts.repeat} runs (${results.cells.length} cells)`
+          : `repeat: verdicts DIFFER between runs:\n${cmp.differences.map((d) => `  ${d}`).join("\n")}`,
+      );
+      if (!cmp.identical) return 1;
+    }
+    return all.every((r) => allAsExpected(r.cells)) ? 0 : 1;
   } finally {
     unregister(runId);
   }

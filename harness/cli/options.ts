@@ -25,6 +25,7 @@ options:
   --bindings FILE    play external products (exchange, ad-dns, secure64, ...) with the
                      implementations FILE names instead of their stand-ins (see README)
   --scenarios DIR    read scenarios from DIR instead of scenarios/ (for trying a new file)
+  --repeat N         run the plan N times and check every cell gets the same verdict each time
   --out DIR          run folder (default run/<time>-<run id>; run/latest points at it)
   --driver D         netns (default: namespaces on this machine) or docker (one container per
                      host; needs harness/driver/docker/setup.sh). The verdicts must not differ.
@@ -50,6 +51,7 @@ export interface CliOptions {
   scenariosDir?: string;
   bindingsFile?: string;
   weakenSender: boolean;
+  repeat: number;
   weakenLevel: "may" | "none";
   run?: string;
   driver: Driver;
@@ -73,6 +75,7 @@ export function parseCli(argv: string[]): CliOptions {
       profile: { type: "string", default: "rfc7672" },
       list: { type: "boolean", default: false },
       out: { type: "string" },
+      repeat: { type: "string", default: "1" },
       scenarios: { type: "string" },
       run: { type: "string" },
       driver: { type: "string", default: "netns" },
@@ -108,6 +111,12 @@ export function parseCli(argv: string[]): CliOptions {
     run: values.run,
     bindingsFile: values.bindings,
     weakenSender: values["weaken-sender"]! || values["cleartext-sender"]!,
+    repeat: (() => {
+      const n = Number(values.repeat);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--repeat takes a whole number of runs, not '${values.repeat}'`);
+      return n;
+    })(),
     weakenLevel: values["cleartext-sender"] ? "none" : "may",
     driver: values.driver as Driver,
   };
