@@ -48,7 +48,7 @@ function tlsFromLine(text: string): ObservedTls | undefined {
   return m ? (m[1]!.toLowerCase() as ObservedTls) : undefined;
 }
 
-const VERIFY_FAILED = /certificate not (verified|trusted)|verification failed|TLSA .*(not|fail)/i;
+const VERIFY_FAILED = /certificate not (verified|trusted)|verification failed/i;
 
 export function deliveryOf(log: string, queueId: string): MtaDeliveryLog | undefined {
   const lines = parse(log);

@@ -32,6 +32,8 @@ export interface Observation {
   cleartext: boolean | "unknown";
   queueId?: string;
   senderStatus?: MtaDeliveryLog["status"];
+  /** The host the sender connected to, as its log says ("none" or absent: it never connected). */
+  relay?: string;
   reason: string;
   inMailbox: boolean;
   evidence: string[];

@@ -79,6 +79,20 @@ export async function settleFromCapture(
     // "Absent" only counts when the capture saw this cell's own connection being opened.
     const obs = r.evidence.kind === "observed" ? r.evidence.observation : undefined;
     const flow = `${r.cell.sender.ip}>${r.cell.casePlan.endpointIp}:25`;
+    // A sender that never connected (its own log names no relay: a failed DNS lookup) cannot
+    // have leaked anything; the message is not in the mailbox either (delivery withheld).
+    if (
+      obs &&
+      obs.senderStatus !== "sent" &&
+      (!obs.relay || obs.relay === "none") &&
+      !scan.syns.has(flow) &&
+      !obs.inMailbox
+    )
+      return settle(
+        r,
+        false,
+        `capture: the sender never connected (its log names no relay) and ${flow} is not in the capture`,
+      );
     if (obs?.senderStatus && !scan.syns.has(flow))
       return settle(r, "unknown", `capture: UNUSABLE for this cell, its connection ${flow} is not in the capture`);
     return settle(

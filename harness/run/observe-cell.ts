@@ -87,6 +87,7 @@ export async function observeCell(
     cleartext: "unknown", // settled from the packet capture once the world's cells are done
     queueId: sent.queueId,
     senderStatus: status.status,
+    relay: status.relay,
     reason: status.reason,
     inMailbox: fetched.found,
     evidence: [

@@ -105,6 +105,20 @@ export const Case = z
     title: z.string().min(1),
     tlsa: z.array(TlsaSpec).min(1),
     present: Presented.optional(),
+    /** A DNSSEC fault: the case's mail domain becomes a child zone of remote.test, signed by the
+     *  harness with this fault (RFC 4035 bogus or insecure states). */
+    dnsFault: z
+      .enum([
+        "none", // a valid signed child zone: the positive twin
+        "bad-rrsig", // the TLSA RRSIG's signature altered
+        "expired-rrsig", // every RRSIG expired
+        "not-yet-valid-rrsig", // every RRSIG's inception in the future
+        "missing-rrsig", // the TLSA RRset unsigned
+        "ds-wrong-digest", // the parent's DS does not match the child's KSK
+        "ds-unknown-algorithm", // the DS names an algorithm no resolver knows: insecure, not bogus
+        "no-ds", // no DS at all: an island of security, insecure
+      ])
+      .optional(),
     /** An on-path attacker takes over the case's receiver address and runs this attack. */
     attack: z
       .object({

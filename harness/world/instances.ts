@@ -80,7 +80,15 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
         site,
         ip: s.authorityIp,
         probeZone: `${s.zone}.`,
-        zones: [{ name: `${s.zone}.`, file: signedZoneFile(p, s.zone) }],
+        zones: [
+          { name: `${s.zone}.`, file: signedZoneFile(p, s.zone) },
+          // The remote authority also serves the child zones of the DNSSEC-fault cases.
+          ...(s.name === "remote"
+            ? w.cases
+                .filter((c) => c.case.dnsFault)
+                .map((c) => ({ name: `${c.domain}.`, file: signedZoneFile(p, c.domain) }))
+            : []),
+        ],
       }),
     );
     out.push(

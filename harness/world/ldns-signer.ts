@@ -16,11 +16,20 @@ async function keygen(dir: string, zone: string, ksk: boolean): Promise<string> 
 }
 
 /** Sign `zone` (text already in dir/<file>) with a fresh ECDSA P-256 KSK and ZSK. */
-export async function ldnsSignZone(dir: string, zone: string, file: string): Promise<LdnsSigned> {
+export async function ldnsSignZone(
+  dir: string,
+  zone: string,
+  file: string,
+  dates: { inception?: string; expiration?: string } = {},
+): Promise<LdnsSigned> {
   const origin = zone === "." ? "." : `${zone}.`;
   const [kskBase, zskBase] = await Promise.all([keygen(dir, origin, true), keygen(dir, origin, false)]);
   const signedFile = join(dir, `${file}.signed`);
-  await runOk(["ldns-signzone", "-o", origin, "-f", signedFile, file, zskBase, kskBase], { cwd: dir });
+  const dateArgs = [
+    ...(dates.inception ? ["-i", dates.inception] : []),
+    ...(dates.expiration ? ["-e", dates.expiration] : []),
+  ];
+  await runOk(["ldns-signzone", ...dateArgs, "-o", origin, "-f", signedFile, file, zskBase, kskBase], { cwd: dir });
   const ds = (await runOk(["ldns-key2ds", "-n", "-2", `${kskBase}.key`], { cwd: dir })).stdout
     .trim()
     .split("\n")

@@ -243,7 +243,7 @@ async function startCapture(world: DockerWorld, receiverIp: string, dir: string,
 }
 
 async function waitValidatedTlsa(world: DockerWorld): Promise<void> {
-  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault));
+  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault) && !c.case.dnsFault && !c.upstreamIp);
   if (!cp) return;
   const name = `_25._tcp.${cp.mxHost}`;
   await waitFor(

@@ -8,6 +8,7 @@ import type { WorldPlan } from "../../plan/plan.ts";
 import { signedZoneFile } from "../../world/instances.ts";
 import { ldnsSignZone } from "../../world/ldns-signer.ts";
 import { rootZone, tldZone } from "../../world/zones.ts";
+import { signFaultChild, type FaultChild } from "../../world/fault-zones.ts";
 
 export interface SignResult {
   signedZoneFile: string;
@@ -33,16 +34,23 @@ export interface SignedTree {
 export async function signTree(
   w: WorldPlan,
   envs: Map<string, Implementation>,
-  unsigned: { lab: string; remote: string },
+  unsigned: { lab: string; remote: string; children?: FaultChild[] },
   zonesDir: string,
   serial: number,
   /** A short folder: signers keep Unix sockets in their work folder (at most 107 bytes a path). */
   shortDir: string,
 ): Promise<SignedTree> {
   mkdirSync(zonesDir, { recursive: true });
+  // Fault children first (signed by the harness, then broken on purpose): their DS go into
+  // the remote zone before its own signer signs it.
+  const children = await Promise.all(
+    (unsigned.children ?? []).map((c) => signFaultChild(join(shortDir, "faults", c.zone), c)),
+  );
+  for (const c of children) copyFileSync(c.signedFile, signedZoneFile({ zonesDir }, c.zone));
+  const remoteText = unsigned.remote + children.flatMap((c) => c.ds).join("\n") + "\n";
   const sites = [
     { site: w.lab, text: unsigned.lab },
-    { site: w.remote, text: unsigned.remote },
+    { site: w.remote, text: remoteText },
   ];
   const signerName = w.stack.signer;
   const signed = await Promise.all(

@@ -256,7 +256,7 @@ async function startCapture(hubNs: string, receiverIp: string, dir: string, cwd:
 
 /** The lab resolver must validate a TLSA of the world (AD=1) before any mail is sent. */
 async function waitValidatedTlsa(world: StartedWorld): Promise<void> {
-  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault));
+  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault) && !c.case.dnsFault && !c.upstreamIp);
   if (!cp) return;
   const name = `_25._tcp.${cp.mxHost}`;
   let last = "no answer yet";
