@@ -11,6 +11,7 @@ export const HOST_NUMBERS = {
   lab: { resolver: 10, authority: 11, mta: 12 },
   remote: { resolver: 20, authority: 21, mta: 22 },
   mua: 30,
+  attacker: 40, // the docker driver's own address for the attacker container
 } as const;
 
 export const MAX_SENDERS = 8; // 192.0.2.12 .. 192.0.2.19

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { WorldPlan } from "../../plan/plan.ts";
 import type { HostName } from "../../world/instances.ts";
-import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
+import { addr, ENDPOINT_SUBNETS, HOST_NUMBERS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
 import { runOk } from "../../os/exec.ts";
 import { dockerClient } from "./engine.ts";
 
@@ -29,11 +29,25 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
         plan.remote.resolverIp,
         plan.remote.authorityIp,
         plan.remote.mtaIp,
-        ...plan.cases.map((c) => c.endpointIp),
+        // Behind an attacker, the real receiver listens on the case's shadow address.
+        ...plan.cases.map((c) => c.upstreamIp ?? c.endpointIp),
       ],
       resolver: plan.remote.resolverIp,
     },
     { host: "mua", addresses: [plan.muaIp], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
+    // The on-path attacker: a docker address of its own, plus the receiver addresses it took over.
+    ...(plan.cases.some((c) => c.upstreamIp)
+      ? [
+          {
+            host: "attacker" as const,
+            addresses: [
+              addr(HOST_NUMBERS.attacker),
+              ...plan.cases.filter((c) => c.upstreamIp).map((c) => c.endpointIp),
+            ],
+            routes: ENDPOINT_SUBNETS,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -58,7 +72,7 @@ export async function addAddresses(containerId: string, h: HostSpec): Promise<nu
   const batch = [
     "route del default", // docker adds one even on an internal network; nothing is routed anywhere
     ...h.addresses.slice(1).map((a) => `addr add ${a}/${WORLD_PREFIX_LEN} dev eth0`),
-    ...(h.routes ?? []).map((r) => `route add ${r} dev eth0 scope link`),
+    ...(h.routes ?? []).map((r) => `route replace ${r} dev eth0 scope link`),
   ];
   if (batch.length) await runOk([...nsenter, "ip", "-batch", "-"], { input: batch.join("\n") + "\n" });
   return pid;

@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import type { StartedTestContainer } from "testcontainers";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
-import type { ExecResult } from "../../os/exec.ts";
+import { run, runOk, type ExecResult } from "../../os/exec.ts";
 import { START_ORDER, worldInstances, type HostName } from "../../world/instances.ts";
 import { unsignedSiteZones } from "../../world/world-files.ts";
 import { makeWorldPki, pkiPaths } from "../../world/receiver-certs.ts";
@@ -26,11 +26,13 @@ import { containerName, createWorldNetwork, dockerClient, startHostContainer } f
 import { removeDeadDockerRuns } from "./leftovers.ts";
 import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
 import { addAddresses, hostSpecs, writeHostEtc } from "./hosts.ts";
+import { startAttacker } from "../netns/attacker.ts";
 
 export class DockerWorld extends StartedWorld {
   readonly containers = new Map<HostName, StartedTestContainer>();
   readonly containerPids = new Map<HostName, number>(); // each container's PID 1, as the machine sees it
   networkName?: string;
+  attachedNs?: string;
   private gone = false;
 
   containerOf(host: HostName): StartedTestContainer {
@@ -54,6 +56,7 @@ export class DockerWorld extends StartedWorld {
     this.logs.close();
     await this.mua?.[Symbol.asyncDispose]();
     for (const d of [...this.daemons].reverse()) await d.stop();
+    if (this.attachedNs) await run(["ip", "netns", "delete", this.attachedNs]);
     const docker = (await dockerClient()).container.dockerode;
     await Promise.all(
       [...this.containers.values()].map((c) =>
@@ -191,6 +194,14 @@ export async function upDockerWorld(
         world.timings.validatedTlsa = since(t0);
       }
       if (layer.includes("mta-sender")) world.timings.mtasReady = since(t0);
+    }
+    if (plan.cases.some((c) => c.upstreamIp)) {
+      // The attacker's proxy (a test instrument) runs in the attacker container's network
+      // namespace, through a name attached to it; the name goes with the container.
+      const ns = `${containerName(opts.runId, "attacker")}-net`;
+      await runOk(["ip", "netns", "attach", ns, String(world.containerPids.get("attacker"))]);
+      world.attachedNs = ns;
+      world.attacker = await startAttacker(world, ns);
     }
     const muaInst = instances.find((i) => i.role === "mua");
     if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));

@@ -8,7 +8,11 @@ import { Daemon } from "../daemon.ts";
 import { tcpListening, waitFor } from "../probes.ts";
 import type { StartedWorld } from "./world.ts";
 
-export async function startAttacker(world: StartedWorld): Promise<{ daemon: Daemon; log: string }> {
+/** `ns`: the network namespace to run in (the docker driver passes a name attached to its container). */
+export async function startAttacker(
+  world: StartedWorld,
+  ns = world.nsOf("attacker"),
+): Promise<{ daemon: Daemon; log: string }> {
   const dir = join(world.opts.worldDir, "hosts", "attacker");
   const attacked = world.plan.cases.filter((c) => c.upstreamIp && c.case.attack);
   const pki = world.pki;
@@ -38,14 +42,14 @@ export async function startAttacker(world: StartedWorld): Promise<{ daemon: Daem
   const log = join(dir, "attacker.log");
   const daemon = Daemon.start({
     name: "attacker/smtp-proxy",
-    ns: world.nsOf("attacker"),
+    ns,
     argv: ["node", "--import", "tsx", join(world.opts.repoRoot, "harness", "attacker", "smtp-proxy.ts"), config],
     cwd: world.opts.repoRoot,
     outputFile: log,
   });
   world.daemons.push(daemon);
   for (const l of listeners)
-    await waitFor(`attacker listening on ${l.listen}:25`, () => tcpListening(world.nsOf("attacker"), l.listen, 25), {
+    await waitFor(`attacker listening on ${l.listen}:25`, () => tcpListening(ns, l.listen, 25), {
       alive: () => (daemon.running ? undefined : `the attacker's proxy exited: ${daemon.outputTail()}`),
     });
   return { daemon, log };
