@@ -65,6 +65,14 @@ export async function runCell(
   } catch (e) {
     evidence = { kind: "error", message: (e as Error).message };
   }
+  // A world whose daemon died is broken: whatever this cell saw is the harness's fault, not an
+  // outcome of the implementation under test. Never a pass, never a fail: an error.
+  const dead = world.daemons.filter((d) => d !== world.capture?.daemon && !d.running);
+  if (dead.length > 0)
+    evidence = {
+      kind: "error",
+      message: `the world broke during the cell: ${dead.map((d) => `${d.spec.name} exited (${d.exitCode ?? "killed"})`).join(", ")}`,
+    };
   return {
     cell,
     token,
