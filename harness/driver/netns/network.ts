@@ -78,6 +78,19 @@ export async function listNamespaces(): Promise<string[]> {
     .filter(Boolean);
 }
 
+/** SIGTERM every process in a namespace and wait up to `graceMs` for them to go. */
+export async function terminateNamespace(ns: string, graceMs: number): Promise<void> {
+  const pids = (await run(["ip", "netns", "pids", ns])).stdout.split("\n").filter(Boolean).map(Number);
+  for (const p of pids) {
+    try {
+      process.kill(p, "SIGTERM");
+    } catch {
+      /* gone */
+    }
+  }
+  await waitGone(pids, graceMs);
+}
+
 /** Kill every process left in a namespace, then delete it and its /etc/netns folder. */
 export async function removeNamespace(ns: string): Promise<void> {
   const pids = (await run(["ip", "netns", "pids", ns])).stdout.split("\n").filter(Boolean).map(Number);

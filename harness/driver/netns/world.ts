@@ -17,7 +17,7 @@ import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN, WORLD_SUBNET } from "../../plan/add
 import { startAttacker } from "./attacker.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
 import { LogWatch } from "../../observe/log-watch.ts";
-import { createNetwork, newNetwork, removeNamespace, type Network } from "./network.ts";
+import { createNetwork, newNetwork, removeNamespace, terminateNamespace, type Network } from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
 import { signTree, type SignedTree } from "./sign-tree.ts";
 import { startInstance, writeInstance } from "./start-instance.ts";
@@ -84,12 +84,15 @@ export class StartedWorld implements AsyncDisposable {
     this.disposed = true;
     this.logs.close();
     await this.mua?.[Symbol.asyncDispose]();
-    // Reverse start order: clients and MTAs first, DNS last.
-    for (const d of [...this.daemons].reverse()) await d.stop();
+    // Every process of the world gets SIGTERM at once (a daemon's own children too: Postfix's
+    // master leaves its starter's process group), then SIGKILL after a short grace; then the
+    // namespaces go. Stopping daemons one by one, each with its own deadline, took seconds.
     if (this.network) {
-      for (const ns of this.network.nsOf.values()) await removeNamespace(ns);
-      await removeNamespace(this.network.hubNs);
+      const all = [...this.network.nsOf.values(), this.network.hubNs];
+      await Promise.all(all.map((ns) => terminateNamespace(ns, 1500)));
+      for (const ns of all) await removeNamespace(ns);
     }
+    for (const d of this.daemons) await d.stop(500); // anything that lived outside the namespaces
     rmSync(join(REGISTRY_DIR, this.opts.runId, this.plan.id), { recursive: true, force: true });
     try {
       rmdirSync(join(REGISTRY_DIR, this.opts.runId)); // the run's socket folder, once its last world is gone
