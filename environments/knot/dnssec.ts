@@ -1,6 +1,7 @@
 // The bits of DNSSEC arithmetic the Knot signer uses to check its own output: a tolerant parser
 // for one-RR-per-line zone text (Knot's zone dump, `knotc zone-read`), the key tag and the DS.
 import { createHash } from "node:crypto";
+import { dnskeyRdata, keyTag, nameWire } from "../../harness/world/dnskey.ts";
 
 export interface RR {
   owner: string; // absolute, lower case
@@ -31,32 +32,6 @@ export function parseZoneLines(text: string): RR[] {
 
 export const rrLine = (rr: RR) => `${rr.owner}\t${rr.ttl}\tIN\t${rr.type}\t${rr.rdata.join(" ")}`;
 
-function dnskeyRdata(rr: RR): Buffer {
-  const [flags, proto, alg, ...key] = rr.rdata;
-  const head = Buffer.alloc(4);
-  head.writeUInt16BE(Number(flags), 0);
-  head.writeUInt8(Number(proto), 2);
-  head.writeUInt8(Number(alg), 3);
-  return Buffer.concat([head, Buffer.from(key.join(""), "base64")]);
-}
-
-/** RFC 4034 appendix B key tag of a DNSKEY RR. */
-export function keyTag(rr: RR): number {
-  const rd = dnskeyRdata(rr);
-  let ac = 0;
-  for (let i = 0; i < rd.length; i++) ac += i & 1 ? rd[i] : rd[i] << 8;
-  ac += (ac >> 16) & 0xffff;
-  return ac & 0xffff;
-}
-
-function nameWire(name: string): Buffer {
-  const labels = name.toLowerCase().replace(/\.$/, "").split(".").filter(Boolean);
-  return Buffer.concat([
-    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, "ascii")])),
-    Buffer.from([0]),
-  ]);
-}
-
 /** SHA-256 DS digest (digest type 2) of a DNSKEY RR, upper-case hex. */
 export function dsDigest(rr: RR): string {
   return createHash("sha256")
@@ -84,3 +59,4 @@ export function signedZone(text: string, origin: string): SignedZone | undefined
   const ok = ksks.length > 0 && covering("SOA").length > 0 && covering("NSEC").length > 0;
   return ok ? { rrs, ksks } : undefined;
 }
+export { keyTag };

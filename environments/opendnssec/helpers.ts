@@ -3,6 +3,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { dnskeyRdata, keyTag, nameWire } from "../../harness/world/dnskey.ts";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const fileExists = existsSync;
@@ -209,30 +210,6 @@ export function checkSigned(text: string): Signed | undefined {
   const dnskeySigners = new Set(covers("DNSKEY").map((s) => Number(s.rdata[6])));
   const ksks = rrs.filter((r) => r.type === "DNSKEY" && (Number(r.rdata[0]) & 1) === 1 && dnskeySigners.has(keyTag(r)));
   return ksks.length > 0 && covers("SOA").length > 0 ? { text, rrs, ksks } : undefined;
-}
-
-function dnskeyRdata(rr: RR): Buffer {
-  const [flags, proto, alg, ...key] = rr.rdata;
-  const head = Buffer.alloc(4);
-  head.writeUInt16BE(Number(flags), 0);
-  head.writeUInt8(Number(proto), 2);
-  head.writeUInt8(Number(alg), 3);
-  return Buffer.concat([head, Buffer.from(key.join(""), "base64")]);
-}
-
-/** RFC 4034 appendix B key tag. */
-export function keyTag(rr: RR): number {
-  const rd = dnskeyRdata(rr);
-  let ac = 0;
-  for (let i = 0; i < rd.length; i++) ac += i & 1 ? rd[i] : rd[i] << 8;
-  ac += (ac >> 16) & 0xffff;
-  return ac & 0xffff;
-}
-
-function nameWire(name: string): Buffer {
-  const labels = name.toLowerCase().replace(/\.$/, "").split(".").filter(Boolean);
-  const parts = labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, "ascii")]));
-  return Buffer.concat([...parts, Buffer.from([0])]);
 }
 
 /** DS RR (digest type 2, SHA-256) of a DNSKEY RR, in presentation form, digest in upper case. */

@@ -1,6 +1,7 @@
 // The signed zone as the throw-away PowerDNS server transfers it (dig AXFR output), and the bits of
 // DNSSEC arithmetic (RFC 4034 key tag, SHA-256 DS) used to check it against pdnsutil's own DS.
 import { createHash } from "node:crypto";
+import { dnskeyRdata, keyTag, nameWire } from "../../harness/world/dnskey.ts";
 
 export interface RR {
   owner: string; // absolute, lower case
@@ -47,32 +48,6 @@ export function fullySigned(origin: string, axfr: string): SignedZone | undefine
   return { text: rrs.map((r) => r.line).join("\n") + "\n", rrs, ksks };
 }
 
-function dnskeyRdata(rr: RR): Buffer {
-  const [flags, proto, alg, ...key] = rr.rdata;
-  const head = Buffer.alloc(4);
-  head.writeUInt16BE(Number(flags), 0);
-  head.writeUInt8(Number(proto), 2);
-  head.writeUInt8(Number(alg), 3);
-  return Buffer.concat([head, Buffer.from(key.join(""), "base64")]);
-}
-
-/** RFC 4034 appendix B key tag. */
-export function keyTag(rr: RR): number {
-  const rd = dnskeyRdata(rr);
-  let ac = 0;
-  for (let i = 0; i < rd.length; i++) ac += i & 1 ? rd[i]! : rd[i]! << 8;
-  ac += (ac >> 16) & 0xffff;
-  return ac & 0xffff;
-}
-
-function nameWire(name: string): Buffer {
-  const labels = name.toLowerCase().replace(/\.$/, "").split(".").filter(Boolean);
-  return Buffer.concat([
-    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, "ascii")])),
-    Buffer.from([0]),
-  ]);
-}
-
 /** "tag alg 2 DIGEST" (upper case) of a DNSKEY RR: the SHA-256 DS rdata, for comparisons. */
 export function dsRdataOf(rr: RR): string {
   const digest = createHash("sha256").update(Buffer.concat([nameWire(rr.owner), dnskeyRdata(rr)]));
@@ -99,3 +74,4 @@ export function sha256DsLines(exported: string, origin: string, ttl: number): st
 
 /** "tag alg 2 DIGEST" of a DS line made by sha256DsLines. */
 export const dsRdata = (line: string) => line.trim().split(/\s+/).slice(4).join(" ");
+export { keyTag };
