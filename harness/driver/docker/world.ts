@@ -3,14 +3,13 @@
 // with `docker exec` in the foreground; the repository, the run folder, the socket folder and the
 // unpacked packages are mounted at the same paths, so rendered configs, logs and evidence are the
 // same files as with netns. Signers and the root operator run on the host, as with netns.
-import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { StartedTestContainer } from "testcontainers";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
 import { run, runOk, type ExecResult } from "../../os/exec.ts";
-import { START_ORDER, worldInstances, type HostName } from "../../world/instances.ts";
-import { unsignedSiteZones } from "../../world/world-files.ts";
+import { worldInstances, type HostName } from "../../world/instances.ts";
 import { makeWorldPki, pkiPaths } from "../../world/receiver-certs.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { signal, waitGone, type Daemon } from "../daemon.ts";
@@ -18,8 +17,6 @@ import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { fileContains, waitFor } from "../probes.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
 import { REGISTRY_DIR } from "../netns/registry.ts";
-import { signTree } from "../netns/sign-tree.ts";
-import { writeInstance } from "../netns/start-instance.ts";
 import { StartedWorld, type UpOptions } from "../netns/world.ts";
 import { ContainerDaemon } from "./container-daemon.ts";
 import { containerName, createWorldNetwork, dockerClient, startHostContainer } from "./engine.ts";
@@ -27,6 +24,7 @@ import { removeDeadDockerRuns } from "./leftovers.ts";
 import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
 import { addAddresses, hostSpecs, writeHostEtc } from "./hosts.ts";
 import { startAttacker } from "../netns/attacker.ts";
+import { signAndStartDaemons } from "../bring-up.ts";
 
 export class DockerWorld extends StartedWorld {
   readonly containers = new Map<HostName, StartedTestContainer>();
@@ -148,53 +146,23 @@ export async function upDockerWorld(
     world.timings.namespaces = since(t0);
     world.capture = await startCapture(world, plan.remote.mtaIp, dir, opts.repoRoot, pidDir);
     world.daemons.push(world.capture.daemon);
-    const pki = await pkiPromise;
-    world.pki = pki;
-    world.tlsa = pki.tlsa;
-    say(`${plan.id}: signing zones`);
-    world.tree = await signTree(
-      plan,
+    await signAndStartDaemons(world, pkiPromise, {
       envs,
-      unsignedSiteZones(plan, world.tlsa, serial),
-      zonesDir,
+      paths,
       serial,
-      paths.socketsDir,
-    );
-    writeFileSync(paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
-    writeFileSync(
-      paths.rootHintsFile,
-      `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`,
-    );
-    world.timings.signed = since(t0);
-    for (const inst of instances) writeInstance(implOf(envs, inst), inst);
-    for (const layer of START_ORDER) {
-      checkNotStopping();
-      const batch = instances.filter((i) => layer.includes(i.role));
-      if (batch.length === 0) continue;
-      say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
-      const started = await Promise.allSettled(
-        batch.map((i) =>
-          startInstanceInContainer(
-            implOf(envs, i),
-            i,
-            world.containerOf(i.host),
-            opts.repoRoot,
-            pidDir,
-            world.containerPids.get(i.host)!,
-          ),
-        ),
-      );
-      for (const s of started)
-        if (s.status === "fulfilled" && s.value) world.daemons.push(s.value as unknown as Daemon);
-      const failed = started.find((s) => s.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-      if (layer.includes("authority")) world.timings.dnsAnswering = since(t0);
-      if (layer.includes("resolver")) {
-        await waitValidatedTlsa(world);
-        world.timings.validatedTlsa = since(t0);
-      }
-      if (layer.includes("mta-sender")) world.timings.mtasReady = since(t0);
-    }
+      t0,
+      say,
+      startOne: async (impl, i) =>
+        (await startInstanceInContainer(
+          impl,
+          i,
+          world.containerOf(i.host),
+          opts.repoRoot,
+          pidDir,
+          world.containerPids.get(i.host)!,
+        )) as unknown as Daemon | undefined,
+      validatedTlsa: () => waitValidatedTlsa(world),
+    });
     if (plan.cases.some((c) => c.upstreamIp)) {
       // The attacker's proxy (a test instrument) runs in the attacker container's network
       // namespace, through a name attached to it; the name goes with the container.
@@ -212,12 +180,6 @@ export async function upDockerWorld(
     await world[Symbol.asyncDispose]();
     throw e;
   }
-}
-
-function implOf(envs: Map<string, Implementation>, inst: { impl: string; key: string }): Implementation {
-  const impl = envs.get(inst.impl);
-  if (!impl) throw new Error(`no environments/${inst.impl}/manifest.yaml for ${inst.key}`);
-  return impl;
 }
 
 /** tcpdump on the receiving host's interface (every frame of the MTA-to-MTA hop crosses it), in the remote container. */

@@ -1,17 +1,16 @@
 // The netns driver: up(plan) -> StartedWorld. Real daemons, one network namespace per host.
 // Bring-up failure, success and Ctrl-C all end in the same teardown.
-import { mkdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
 import { run, type ExecResult } from "../../os/exec.ts";
-import { START_ORDER, worldInstances, type HostName, type Instance } from "../../world/instances.ts";
-import { unsignedSiteZones } from "../../world/world-files.ts";
+import { worldInstances, type HostName, type Instance } from "../../world/instances.ts";
 import { makeWorldPki, pkiPaths, type WorldPki } from "../../world/receiver-certs.ts";
 import type { TlsaRdata } from "../../world/tlsa.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
-import { checkNotStopping, own, release } from "../../os/teardown.ts";
+import { own, release } from "../../os/teardown.ts";
 import { dig, fileContains, waitFor } from "../probes.ts";
 import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN, WORLD_SUBNET } from "../../plan/addressing.ts";
 import { startAttacker } from "./attacker.ts";
@@ -19,8 +18,9 @@ import { smtpHopFilter } from "../../observe/capture.ts";
 import { LogWatch } from "../../observe/log-watch.ts";
 import { createNetwork, newNetwork, removeNamespace, terminateNamespace, type Network } from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
-import { signTree, type SignedTree } from "./sign-tree.ts";
-import { startInstance, writeInstance } from "./start-instance.ts";
+import { type SignedTree } from "./sign-tree.ts";
+import { startInstance } from "./start-instance.ts";
+import { signAndStartDaemons } from "../bring-up.ts";
 
 export interface UpOptions {
   runId: string;
@@ -171,43 +171,15 @@ export async function upNetnsWorld(
     world.timings.namespaces = since(t0);
     world.capture = await startCapture(world.network.hubNs, plan.remote.mtaIp, dir, opts.repoRoot);
     world.daemons.push(world.capture.daemon);
-    const pki = await pkiPromise;
-    world.pki = pki;
-    world.tlsa = pki.tlsa;
-    say(`${plan.id}: signing zones`);
-    world.tree = await signTree(
-      plan,
+    await signAndStartDaemons(world, pkiPromise, {
       envs,
-      unsignedSiteZones(plan, world.tlsa, serial),
-      zonesDir,
+      paths,
       serial,
-      paths.socketsDir,
-    );
-    writeFileSync(paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
-    writeFileSync(
-      paths.rootHintsFile,
-      `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`,
-    );
-    world.timings.signed = since(t0);
-    for (const inst of instances) writeInstance(implOf(envs, inst), inst);
-    for (const layer of START_ORDER) {
-      checkNotStopping();
-      const batch = instances.filter((i) => layer.includes(i.role));
-      if (batch.length === 0) continue;
-      say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
-      const started = await Promise.allSettled(
-        batch.map((i) => startInstance(implOf(envs, i), i, world.nsOf(i.host), opts.repoRoot)),
-      );
-      for (const s of started) if (s.status === "fulfilled" && s.value) world.daemons.push(s.value);
-      const failed = started.find((s) => s.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-      if (layer.includes("authority")) world.timings.dnsAnswering = since(t0);
-      if (layer.includes("resolver")) {
-        await waitValidatedTlsa(world);
-        world.timings.validatedTlsa = since(t0);
-      }
-      if (layer.includes("mta-sender")) world.timings.mtasReady = since(t0);
-    }
+      t0,
+      say,
+      startOne: (impl, i) => startInstance(impl, i, world.nsOf(i.host), opts.repoRoot),
+      validatedTlsa: () => waitValidatedTlsa(world),
+    });
     if (plan.cases.some((c) => c.upstreamIp)) world.attacker = await startAttacker(world);
     const muaInst = instances.find((i) => i.role === "mua");
     if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
@@ -218,12 +190,6 @@ export async function upNetnsWorld(
     await world[Symbol.asyncDispose]();
     throw e;
   }
-}
-
-function implOf(envs: Map<string, Implementation>, inst: Instance): Implementation {
-  const impl = envs.get(inst.impl);
-  if (!impl) throw new Error(`no environments/${inst.impl}/manifest.yaml for ${inst.key}`);
-  return impl;
 }
 
 /** tcpdump on every bridge port (a bridge device itself does not see forwarded frames), in the hub namespace; it keeps root so it can write into the run folder. */

@@ -1,0 +1,70 @@
+// The half of a world's bring-up that both drivers share: once the hosts exist, sign the DNS
+// tree, write the trust anchor and root hints, render every instance, and start the daemons
+// layer by layer (each layer's readiness awaited), recording when each milestone was reached.
+import { writeFileSync } from "node:fs";
+import type { Implementation } from "../load/environments.ts";
+import { checkNotStopping } from "../os/teardown.ts";
+import type { WorldPki } from "../world/receiver-certs.ts";
+import { START_ORDER, type Instance, type WorldPaths } from "../world/instances.ts";
+import { unsignedSiteZones } from "../world/world-files.ts";
+import type { Daemon } from "./daemon.ts";
+import { signTree } from "./netns/sign-tree.ts";
+import { writeInstance } from "./netns/start-instance.ts";
+import type { StartedWorld } from "./netns/world.ts";
+
+export function implOf(envs: Map<string, Implementation>, inst: Instance): Implementation {
+  const impl = envs.get(inst.impl);
+  if (!impl) throw new Error(`no environments/${inst.impl}/manifest.yaml for ${inst.key}`);
+  return impl;
+}
+
+export interface DaemonSteps {
+  envs: Map<string, Implementation>;
+  paths: WorldPaths;
+  serial: number;
+  t0: number;
+  say: (line: string) => void;
+  /** How this driver starts one instance and waits for it. */
+  startOne: (impl: Implementation, inst: Instance) => Promise<Daemon | undefined>;
+  /** How this driver asks the lab resolver for a validated TLSA (AD=1). */
+  validatedTlsa: () => Promise<void>;
+}
+
+export async function signAndStartDaemons(world: StartedWorld, pki: Promise<WorldPki>, s: DaemonSteps): Promise<void> {
+  const since = () => (performance.now() - s.t0) / 1000;
+  const plan = world.plan;
+  world.pki = await pki;
+  world.tlsa = world.pki.tlsa;
+  s.say(`${plan.id}: signing zones`);
+  world.tree = await signTree(
+    plan,
+    s.envs,
+    unsignedSiteZones(plan, world.tlsa, s.serial),
+    s.paths.zonesDir,
+    s.serial,
+    s.paths.socketsDir,
+  );
+  writeFileSync(s.paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
+  writeFileSync(
+    s.paths.rootHintsFile,
+    `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`,
+  );
+  world.timings.signed = since();
+  for (const inst of world.instances) writeInstance(implOf(s.envs, inst), inst);
+  for (const layer of START_ORDER) {
+    checkNotStopping();
+    const batch = world.instances.filter((i) => layer.includes(i.role));
+    if (batch.length === 0) continue;
+    s.say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
+    const started = await Promise.allSettled(batch.map((i) => s.startOne(implOf(s.envs, i), i)));
+    for (const r of started) if (r.status === "fulfilled" && r.value) world.daemons.push(r.value);
+    const failed = started.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (layer.includes("authority")) world.timings.dnsAnswering = since();
+    if (layer.includes("resolver")) {
+      await s.validatedTlsa();
+      world.timings.validatedTlsa = since();
+    }
+    if (layer.includes("mta-sender")) world.timings.mtasReady = since();
+  }
+}
