@@ -9,6 +9,18 @@ import { describeObservation } from "../observe/observation.ts";
 import { tlsaOwner } from "../world/tlsa.ts";
 import { caseLabel } from "../plan/addressing.ts";
 
+/** The tokens that mark a cell's lines in any daemon's log. */
+export function cellNeedles(run: CellRun): string[] {
+  const obs = run.evidence.kind === "observed" ? run.evidence.observation : undefined;
+  return [
+    run.messageId.replace(/^<|>$/g, ""),
+    run.token,
+    run.cell.casePlan.mxHost,
+    run.cell.recipient,
+    ...(obs?.queueId ? [obs.queueId] : []),
+  ];
+}
+
 export function evidenceDirOf(runDir: string, cellId: string): { abs: string; rel: string } {
   // "seq17/dane-ee-valid@postfix/bind" -> cells/seq17/dane-ee-valid/postfix--bind
   const [caseId, roster] = cellId.split("@");
@@ -113,13 +125,7 @@ export function writeCellEvidence(
   for (const f of readdirSync(zonesDir).filter((f) => f.endsWith(".signed")))
     linkOrCopy(join(zonesDir, f), join(dir, "zones", f));
   linkOrCopy(join(world.opts.worldDir, "trust-anchor.ds"), join(dir, "zones", "trust-anchor.ds"));
-  const needles = [
-    run.messageId.replace(/^<|>$/g, ""),
-    run.token,
-    cp.mxHost,
-    run.cell.recipient,
-    ...(obs?.queueId ? [obs.queueId] : []),
-  ];
+  const needles = cellNeedles(run);
   for (const inst of world.instances) {
     if (!existsSync(inst.dir)) continue;
     const to = join(dir, "daemons", inst.key.replace("/", "-"));

@@ -12,7 +12,8 @@ export class LogIndex {
   /** token -> (log file -> line numbers) */
   private readonly byToken = new Map<string, Map<string, number[]>>();
 
-  constructor(instances: Instance[], isLog: (file: string) => boolean) {
+  /** Only tokens in `wanted` are indexed: indexing every token of every log cost hundreds of MB. */
+  constructor(instances: Instance[], isLog: (file: string) => boolean, wanted?: Set<string>) {
     for (const inst of instances) {
       if (!existsSync(inst.dir)) continue;
       for (const f of readdirSync(inst.dir)) {
@@ -22,6 +23,7 @@ export class LogIndex {
         this.lines.set(path, lines);
         lines.forEach((line, n) => {
           for (const tok of new Set(line.match(TOKEN) ?? [])) {
+            if (wanted && !wanted.has(tok)) continue;
             let files = this.byToken.get(tok);
             if (!files) this.byToken.set(tok, (files = new Map()));
             const at = files.get(path);

@@ -7,7 +7,7 @@ import type { Fill } from "../plan/stacks.ts";
 import type { Profile } from "../schema/scenario.ts";
 import { upNetnsWorld, type StartedWorld } from "../driver/netns/world.ts";
 import { release } from "../os/teardown.ts";
-import { captureServedRecords, evidenceDirOf, isLog, writeCellEvidence } from "../results/evidence.ts";
+import { captureServedRecords, cellNeedles, evidenceDirOf, isLog, writeCellEvidence } from "../results/evidence.ts";
 import { LogIndex } from "../results/log-index.ts";
 import { RESULTS_SCHEMA, type CellResult, type Results, type RoleFill, type WorldResult } from "../results/results.ts";
 import { versionOf } from "../results/versions.ts";
@@ -165,7 +165,7 @@ export async function runWorld(
     const canary = await sendCanary(started);
     const { settled, verdict: capture } = await settleFromCapture(started, runs, canary);
     const te = performance.now();
-    const logs = new LogIndex(started.instances, isLog);
+    const logs = new LogIndex(started.instances, isLog, new Set(settled.flatMap(cellNeedles)));
     for (const r of settled) {
       opts.progress(`${r.cell.id}: ${r.verdict.outcome.toUpperCase()}`);
       writeCellEvidence(started, r, evidenceDirOf(opts.runDir, r.cell.id).abs, served.get(r.cell.caseId), logs);
