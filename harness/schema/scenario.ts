@@ -63,6 +63,8 @@ export const Presented = z
     /** "mx": names the case's MX host; "mismatch": names another host only. */
     name: z.enum(["mx", "mismatch"]).default("mx"),
     validity: z.enum(["valid", "expired"]).default("valid"),
+    /** "without-ta": the server sends its chain without the trust anchor certificate. */
+    chain: z.enum(["full", "without-ta"]).default("full"),
   })
   .strict();
 export type Presented = z.infer<typeof Presented>;

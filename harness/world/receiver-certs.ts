@@ -91,7 +91,10 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     const c = cp.case;
     const kind = c.present?.kind ?? cp.receiverCertificate;
     const names = c.present?.name === "mismatch" ? [`not-${cp.mxHost}`] : [cp.mxHost];
-    const presented = issue(kind, ca, other, names, leafKey(2 * i), c.present?.validity === "expired");
+    const issued = issue(kind, ca, other, names, leafKey(2 * i), c.present?.validity === "expired");
+    // A chain without its trust anchor: the leaf and the intermediate only.
+    const presented =
+      c.present?.chain === "without-ta" ? { ...issued, chainPems: issued.chainPems.slice(0, -1) } : issued;
     // A spare certificate only where a record is made from one (the rollover and mismatch cases).
     const spare = c.tlsa.some((t) => t.of === "spare")
       ? issue(kind, ca, other, names, leafKey(2 * i + 1), false)

@@ -58,9 +58,10 @@ describe("TLSA association data", () => {
     }
   });
 
-  it("refuses selectors and matching types with no defined meaning", () => {
-    expect(() => tlsaFor(certPem, { usage: 3, selector: 7, matching: 1 })).toThrow(/selector 7/);
-    expect(() => tlsaFor(certPem, { usage: 3, selector: 1, matching: 9 })).toThrow(/matching type 9/);
+  it("gives records with an undefined selector or matching type (unusable ones) arbitrary data", () => {
+    const spki256 = tlsaFor(certPem, { usage: 3, selector: 1, matching: 1 }).data;
+    expect(tlsaFor(certPem, { usage: 3, selector: 7, matching: 1 })).toMatchObject({ selector: 7, data: spki256 });
+    expect(tlsaFor(certPem, { usage: 3, selector: 1, matching: 9 })).toMatchObject({ matching: 9, data: spki256 });
   });
 
   it("names the record _25._tcp.<host>", () => {

@@ -43,8 +43,18 @@ function keyOctet(certPem: string, selector: number): number {
   return offset + Math.floor(spki.length / 2);
 }
 
+/** Selector 0-1 and matching type 0-2 are defined (RFC 6698 §2.1); a record with any other
+ *  value is unusable (RFC 7671 §4), so its data is arbitrary: here, the SHA-256 of the key. */
+export const defined = (spec: Pick<TlsaSpec, "selector" | "matching">) => spec.selector <= 1 && spec.matching <= 2;
+
 export function tlsaFor(certPem: string, spec: TlsaSpec): TlsaRdata {
-  const data = matchData(selectedBytes(certPem, spec.selector), spec.matching).toString("hex").toUpperCase();
+  const data = (
+    defined(spec)
+      ? matchData(selectedBytes(certPem, spec.selector), spec.matching)
+      : matchData(selectedBytes(certPem, 1), 1)
+  )
+    .toString("hex")
+    .toUpperCase();
   return {
     usage: spec.usage,
     selector: spec.selector,
