@@ -77,6 +77,19 @@ describe("judge", () => {
     expect(judge(verified, { kind: "observed", observation: obs({ cleartext: "unknown" }) }).outcome).toBe("error");
   });
 
+  it("checks which MX host took the message when the expectation says", () => {
+    const viaBackup: Expectation = {
+      rule: "RFC 7672 §2.2.1",
+      accept: [{ delivery: "delivered", via: "backup", tls: ["verified"] }],
+    };
+    expect(
+      judge(viaBackup, { kind: "observed", observation: obs({ relay: "mx2.a.remote.test[198.51.100.2]:25" }) }).outcome,
+    ).toBe("pass");
+    expect(
+      judge(viaBackup, { kind: "observed", observation: obs({ relay: "mx.a.remote.test[198.51.100.1]:25" }) }).outcome,
+    ).toBe("fail");
+  });
+
   it("passes through error, unsupported and skipped with their reasons", () => {
     expect(judge(verified, { kind: "error", message: "daemon died" })).toEqual({
       outcome: "error",

@@ -20,7 +20,7 @@ export type Evidence =
   | { kind: "skipped"; message: string };
 
 export function describeAcceptable(a: Acceptable): string {
-  const parts: string[] = [a.delivery];
+  const parts: string[] = [a.via ? `${a.delivery} via the ${a.via} MX` : a.delivery];
   if (a.tls) parts.push(`TLS ${a.tls.join(" or ")}`);
   if (a.cleartext !== undefined) parts.push(a.cleartext ? "cleartext" : "no cleartext");
   return parts.join(", ");
@@ -30,8 +30,16 @@ export function describeExpectation(e: Expectation): string {
   return e.accept.map(describeAcceptable).join("; or ");
 }
 
+/** Which MX host the sender's log says took the message. */
+export function viaOf(relay: string | undefined): "primary" | "backup" | undefined {
+  if (relay?.startsWith("mx2.")) return "backup";
+  if (relay?.startsWith("mx.")) return "primary";
+  return undefined;
+}
+
 function matches(a: Acceptable, o: Observation): boolean {
   if (a.delivery !== o.delivery) return false;
+  if (a.via && viaOf(o.relay) !== a.via) return false;
   if (a.tls && !a.tls.includes(o.tls as never)) return false;
   if (a.cleartext !== undefined && a.cleartext !== o.cleartext) return false;
   return true;

@@ -41,5 +41,6 @@ export interface Observation {
 
 export function describeObservation(o: Observation): string {
   const clear = o.cleartext === "unknown" ? "cleartext unknown" : o.cleartext ? "sent in CLEARTEXT" : "no cleartext";
-  return `${o.delivery}, TLS ${o.tls}, ${clear}${o.reason ? ` (${o.reason})` : ""}`;
+  const via = o.relay && o.relay !== "none" ? `, via ${o.relay.split("[")[0]}` : "";
+  return `${o.delivery}, TLS ${o.tls}, ${clear}${via}${o.reason ? ` (${o.reason})` : ""}`;
 }

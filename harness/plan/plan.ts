@@ -37,6 +37,9 @@ export interface CasePlan {
   domain: string;
   mxHost: string;
   endpointIp: string;
+  /** With a backup MX: its host name and receiver address. */
+  backupMxHost?: string;
+  backupIp?: string;
   /** With an attack: the attacker holds endpointIp; the real receiver listens here. */
   upstreamIp?: string;
 }
@@ -218,7 +221,13 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
               receiverCertificate: p.scenario.receiverCertificate,
               domain,
               mxHost: `mx.${domain}`,
-              endpointIp: endpointAddr(cases.length),
+              endpointIp: endpointAddr(cases.length + cases.filter((x) => x.backupIp).length),
+              ...(c.backupMx
+                ? {
+                    backupMxHost: `mx2.${domain}`,
+                    backupIp: endpointAddr(cases.length + cases.filter((x) => x.backupIp).length + 1),
+                  }
+                : {}),
               ...(c.attack ? { upstreamIp: shadowAddr(cases.filter((x) => x.upstreamIp).length) } : {}),
             };
             cases.push(cp);

@@ -84,6 +84,8 @@ export type TlsState = z.infer<typeof TlsState>;
 export const Acceptable = z
   .object({
     delivery: Delivery,
+    /** Which MX host took the message: "primary" (mx.<domain>) or "backup" (mx2.<domain>). */
+    via: z.enum(["primary", "backup"]).optional(),
     tls: z.array(TlsState).min(1).optional(),
     cleartext: z.boolean().optional(),
   })
@@ -107,6 +109,12 @@ export const Case = z
     title: z.string().min(1),
     tlsa: z.array(TlsaSpec).min(1),
     present: Presented.optional(),
+    /** A second MX host (preference 20, after the case's own at 10), on its own receiver
+     *  address with its own certificate and these TLSA records. */
+    backupMx: z
+      .object({ tlsa: z.array(TlsaSpec).min(1) })
+      .strict()
+      .optional(),
     /** A DNSSEC fault: the case's mail domain becomes a child zone of remote.test, signed by the
      *  harness with this fault (RFC 4035 bogus or insecure states). */
     dnsFault: z

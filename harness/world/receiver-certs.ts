@@ -33,7 +33,10 @@ export function pkiPaths(w: WorldPlan, dir: string) {
     caFile: join(dir, "local-ca-root.pem"),
     defaultPemFile: join(dir, "receiver-host.pem"),
     // Behind an attacker, the real receiver listens on the case's shadow address.
-    endpoints: w.cases.map((c, i) => ({ ip: c.upstreamIp ?? c.endpointIp, pemFile: join(dir, `case-${i}.pem`) })),
+    endpoints: w.cases.flatMap((c, i) => [
+      { ip: c.upstreamIp ?? c.endpointIp, pemFile: join(dir, `case-${i}.pem`) },
+      ...(c.backupIp ? [{ ip: c.backupIp, pemFile: join(dir, `case-${i}-backup.pem`) }] : []),
+    ]),
   };
 }
 
@@ -99,9 +102,21 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     const spare = c.tlsa.some((t) => t.of === "spare")
       ? issue(kind, ca, other, names, leafKey(2 * i + 1), false)
       : presented;
+    if (c.backupMx && cp.backupMxHost) {
+      // The backup MX: its own certificate (its own key) and its own TLSA RRset.
+      const backup = issue(kind, ca, other, [cp.backupMxHost], leafKey(2 * i + 1), false);
+      write(join(dir, `case-${i}-backup.pem`), backup);
+      pki.tlsa.set(
+        `${c.id}#backup`,
+        c.backupMx.tlsa.map((spec) => {
+          const of = spec.of ?? (spec.usage === 0 || spec.usage === 2 ? "ta" : "presented");
+          return tlsaFor(sourcePem(of, backup, spare, ca, other), spec);
+        }),
+      );
+    }
     pki.endpoints.set(c.id, {
       ip: cp.upstreamIp ?? cp.endpointIp,
-      pemFile: write(paths.endpoints[i]!.pemFile, presented),
+      pemFile: write(join(dir, `case-${i}.pem`), presented),
       presented,
     });
     pki.certPems.set(c.id, [presented.certPem, ...presented.chainPems].join(""));

@@ -68,6 +68,12 @@ export function remoteZone(w: WorldPlan, tlsaByCase: Map<string, TlsaRdata[]>, s
     lines.push(`${cp.domain}. ${TTL} IN MX 10 ${cp.mxHost}.`);
     lines.push(`${cp.mxHost}. ${TTL} IN A ${cp.endpointIp}`);
     for (const r of tlsaByCase.get(cp.case.id) ?? []) lines.push(tlsaPresentation(tlsaOwner(cp.mxHost), r, TTL));
+    if (cp.backupMxHost && cp.backupIp) {
+      lines.push(`${cp.domain}. ${TTL} IN MX 20 ${cp.backupMxHost}.`);
+      lines.push(`${cp.backupMxHost}. ${TTL} IN A ${cp.backupIp}`);
+      for (const r of tlsaByCase.get(`${cp.case.id}#backup`) ?? [])
+        lines.push(tlsaPresentation(tlsaOwner(cp.backupMxHost), r, TTL));
+    }
   }
   return [...lines, ""].join("\n");
 }

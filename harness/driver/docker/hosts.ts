@@ -31,6 +31,7 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
         plan.remote.mtaIp,
         // Behind an attacker, the real receiver listens on the case's shadow address.
         ...plan.cases.map((c) => c.upstreamIp ?? c.endpointIp),
+        ...plan.cases.filter((c) => c.backupIp).map((c) => c.backupIp!),
       ],
       resolver: plan.remote.resolverIp,
     },

@@ -152,6 +152,7 @@ export async function upNetnsWorld(
         addresses: [
           ...[plan.remote.resolverIp, plan.remote.authorityIp, plan.remote.mtaIp].map(cidr),
           ...plan.cases.map((c) => `${c.upstreamIp ?? c.endpointIp}/24`),
+          ...plan.cases.filter((c) => c.backupIp).map((c) => `${c.backupIp}/24`),
         ],
         resolver: plan.remote.resolverIp,
       },
