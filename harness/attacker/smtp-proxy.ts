@@ -5,12 +5,13 @@
 //   starttls-454  relay everything, but answer STARTTLS with "454 4.7.0 TLS not available"
 //   mitm          answer STARTTLS itself with its own certificate, and relay the decrypted
 //                 session to the real server in cleartext
+//   tls-fail      accept STARTTLS, then break the TLS handshake
 // It logs every session and command verb to stdout (the attacker's log, kept as evidence).
 import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { TLSSocket } from "node:tls";
 
-export type ProxyMode = "strip-tls" | "starttls-454" | "mitm";
+export type ProxyMode = "strip-tls" | "starttls-454" | "mitm" | "tls-fail";
 
 export interface ProxyListener {
   listen: string; // address the attacker took over
@@ -104,6 +105,16 @@ function session(client: Socket, l: ProxyListener): void {
     if (verb === "STARTTLS" && l.mode === "starttls-454") {
       c.write("454 4.7.0 TLS not available\r\n");
       return true;
+    }
+    if (verb === "STARTTLS" && l.mode === "tls-fail") {
+      // Accept STARTTLS, then answer the TLS ClientHello with garbage: the handshake fails.
+      c.write("220 2.0.0 Ready to start TLS\r\n");
+      client.removeAllListeners("data");
+      client.once("data", () => {
+        log("answered the TLS handshake with garbage");
+        client.end(Buffer.from("this is not TLS\r\n"));
+      });
+      return false;
     }
     if (verb === "STARTTLS" && l.mode === "mitm") {
       c.write("220 2.0.0 Ready to start TLS\r\n");

@@ -132,7 +132,7 @@ export const Case = z
     /** An on-path attacker takes over the case's receiver address and runs this attack. */
     attack: z
       .object({
-        kind: z.enum(["strip-tls", "starttls-454", "mitm"]),
+        kind: z.enum(["strip-tls", "starttls-454", "mitm", "tls-fail"]),
         /** mitm: the attacker's certificate, which names the MX host (or, with "mismatch", another). */
         certificate: CertificateKind.default("self-signed"),
         name: z.enum(["mx", "mismatch"]).default("mx"),
