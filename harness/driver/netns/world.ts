@@ -207,8 +207,9 @@ async function startCapture(hubNs: string, receiverIp: string, dir: string, cwd:
       "-n",
       "-U",
       "--immediate-mode",
+      // A 256 MiB ring: under load a smaller one dropped packets, which makes the capture unusable.
       "-B",
-      "65536",
+      "262144",
       "-Z",
       "root",
       "-w",
