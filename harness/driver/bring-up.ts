@@ -1,21 +1,53 @@
 // The half of a world's bring-up that both drivers share: once the hosts exist, sign the DNS
 // tree, write the trust anchor and root hints, render every instance, and start the daemons
 // layer by layer (each layer's readiness awaited), recording when each milestone was reached.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { WorldPlan } from "../plan/plan.ts";
 import type { Implementation } from "../load/environments.ts";
 import { checkNotStopping } from "../os/teardown.ts";
-import type { WorldPki } from "../world/receiver-certs.ts";
+import { makeWorldPki, pkiPaths, type WorldPki } from "../world/receiver-certs.ts";
 import { START_ORDER, type Instance, type WorldPaths } from "../world/instances.ts";
 import { unsignedSiteZones } from "../world/world-files.ts";
 import type { Daemon } from "./daemon.ts";
 import { signTree } from "./netns/sign-tree.ts";
 import { writeInstance } from "./netns/start-instance.ts";
-import type { StartedWorld } from "./netns/world.ts";
+import type { StartedWorld, UpOptions } from "./netns/world.ts";
+import { REGISTRY_DIR } from "./netns/registry.ts";
 
 export function implOf(envs: Map<string, Implementation>, inst: Instance): Implementation {
   const impl = envs.get(inst.impl);
   if (!impl) throw new Error(`no environments/${inst.impl}/manifest.yaml for ${inst.key}`);
   return impl;
+}
+
+/** Where a world's files go, and its PKI, started at once: keys are made on the thread pool
+ *  while the driver creates its hosts. Both drivers begin here. */
+export function prepareWorldFiles(
+  plan: WorldPlan,
+  opts: Pick<UpOptions, "worldDir" | "runId" | "repoRoot" | "imapPassword" | "smtpTlsSecurityLevel">,
+): { paths: WorldPaths; pki: Promise<WorldPki>; serial: number } {
+  const dir = opts.worldDir;
+  const zonesDir = join(dir, "zones");
+  mkdirSync(zonesDir, { recursive: true });
+  const pkiDir = join(dir, "pki");
+  const pki = makeWorldPki(plan, pkiDir);
+  pki.catch(() => undefined); // awaited later; a failure surfaces there
+  const pp = pkiPaths(plan, pkiDir);
+  const paths: WorldPaths = {
+    repoRoot: opts.repoRoot,
+    worldDir: dir,
+    socketsDir: join(REGISTRY_DIR, opts.runId, plan.id),
+    zonesDir,
+    trustAnchorFile: join(dir, "trust-anchor.ds"),
+    rootHintsFile: join(dir, "root.hints"),
+    caFile: pp.caFile,
+    receiverPemFile: pp.defaultPemFile,
+    endpoints: pp.endpoints,
+    imapPassword: opts.imapPassword,
+    smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
+  };
+  return { paths, pki, serial: Math.floor(Date.now() / 1000) };
 }
 
 export interface DaemonSteps {

@@ -10,7 +10,6 @@ import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
 import { run, runOk, type ExecResult } from "../../os/exec.ts";
 import { worldInstances, type HostName } from "../../world/instances.ts";
-import { makeWorldPki, pkiPaths } from "../../world/receiver-certs.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { signal, waitGone, type Daemon } from "../daemon.ts";
 import { checkNotStopping, own, release } from "../../os/teardown.ts";
@@ -24,7 +23,7 @@ import { removeDeadDockerRuns } from "./leftovers.ts";
 import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
 import { addAddresses, hostSpecs, writeHostEtc } from "./hosts.ts";
 import { startAttacker } from "../netns/attacker.ts";
-import { signAndStartDaemons } from "../bring-up.ts";
+import { prepareWorldFiles, signAndStartDaemons } from "../bring-up.ts";
 
 export class DockerWorld extends StartedWorld {
   readonly containers = new Map<HostName, StartedTestContainer>();
@@ -93,29 +92,10 @@ export async function upDockerWorld(
   const t0 = performance.now();
   const say = opts.progress ?? (() => undefined);
   const dir = opts.worldDir;
-  const zonesDir = join(dir, "zones");
   const dockerDir = join(dir, "docker");
   const pidDir = join(dockerDir, "pids");
-  mkdirSync(zonesDir, { recursive: true });
   mkdirSync(pidDir, { recursive: true });
-  const serial = Math.floor(Date.now() / 1000);
-  const pkiDir = join(dir, "pki");
-  const pkiPromise = makeWorldPki(plan, pkiDir);
-  pkiPromise.catch(() => undefined);
-  const pp = pkiPaths(plan, pkiDir);
-  const paths = {
-    repoRoot: opts.repoRoot,
-    worldDir: dir,
-    socketsDir: join(REGISTRY_DIR, opts.runId, plan.id),
-    zonesDir,
-    trustAnchorFile: join(dir, "trust-anchor.ds"),
-    rootHintsFile: join(dir, "root.hints"),
-    caFile: pp.caFile,
-    receiverPemFile: pp.defaultPemFile,
-    endpoints: pp.endpoints,
-    imapPassword: opts.imapPassword,
-    smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
-  };
+  const { paths, pki: pkiPromise, serial } = prepareWorldFiles(plan, opts);
   mkdirSync(paths.socketsDir, { recursive: true });
   const instances = worldInstances(plan, paths);
   const world = own(new DockerWorld(plan, instances, opts));

@@ -1,12 +1,12 @@
 // The netns driver: up(plan) -> StartedWorld. Real daemons, one network namespace per host.
 // Bring-up failure, success and Ctrl-C all end in the same teardown.
-import { mkdirSync, rmdirSync, rmSync } from "node:fs";
+import { rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
 import { run, type ExecResult } from "../../os/exec.ts";
 import { worldInstances, type HostName, type Instance } from "../../world/instances.ts";
-import { makeWorldPki, pkiPaths, type WorldPki } from "../../world/receiver-certs.ts";
+import type { WorldPki } from "../../world/receiver-certs.ts";
 import type { TlsaRdata } from "../../world/tlsa.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
@@ -20,7 +20,7 @@ import { createNetwork, newNetwork, removeNamespace, terminateNamespace, type Ne
 import { REGISTRY_DIR } from "./registry.ts";
 import { type SignedTree } from "./sign-tree.ts";
 import { startInstance } from "./start-instance.ts";
-import { signAndStartDaemons } from "../bring-up.ts";
+import { prepareWorldFiles, signAndStartDaemons } from "../bring-up.ts";
 
 export interface UpOptions {
   runId: string;
@@ -112,27 +112,7 @@ export async function upNetnsWorld(
   const t0 = performance.now();
   const say = opts.progress ?? (() => undefined);
   const dir = opts.worldDir;
-  const zonesDir = join(dir, "zones");
-  mkdirSync(zonesDir, { recursive: true });
-  const serial = Math.floor(Date.now() / 1000);
-  // Keys are made on the thread pool while the namespaces are created.
-  const pkiDir = join(dir, "pki");
-  const pkiPromise = makeWorldPki(plan, pkiDir);
-  pkiPromise.catch(() => undefined);
-  const pp = pkiPaths(plan, pkiDir);
-  const paths = {
-    repoRoot: opts.repoRoot,
-    worldDir: dir,
-    socketsDir: join(REGISTRY_DIR, opts.runId, plan.id),
-    zonesDir,
-    trustAnchorFile: join(dir, "trust-anchor.ds"),
-    rootHintsFile: join(dir, "root.hints"),
-    caFile: pp.caFile,
-    receiverPemFile: pp.defaultPemFile,
-    endpoints: pp.endpoints,
-    imapPassword: opts.imapPassword,
-    smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
-  };
+  const { paths, pki: pkiPromise, serial } = prepareWorldFiles(plan, opts);
   const instances = worldInstances(plan, paths);
   // Owned from the first namespace on, so Ctrl-C during bring-up tears down what exists.
   const world = own(new StartedWorld(plan, instances, opts));
