@@ -1,6 +1,5 @@
 // The attack catalogue on real daemons: no false accepts and every control effective, the same
 // verdicts run after run, and a deliberately weakened sender turns it red with false accepts.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,16 +10,10 @@ import { newRunId } from "../driver/netns/names.ts";
 import { compareRuns } from "../results/repeat.ts";
 import type { Results } from "../results/results.ts";
 import { runPlan } from "./run-plan.ts";
+import { canRunDaemons } from "./scenario-support.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
-const ready = (() => {
-  try {
-    execFileSync("sh", ["-c", "command -v postfix nsd unbound ods-enforcer tcpdump"], { stdio: "ignore" });
-    return process.getuid?.() === 0;
-  } catch {
-    return false;
-  }
-})();
+const ready = canRunDaemons(["postfix", "nsd", "unbound", "ods-enforcer", "tcpdump"]);
 
 async function runAttacks(weakenSender: boolean): Promise<Results> {
   const { worlds, envs } = loadAll(repoRoot, {

@@ -1,6 +1,5 @@
 // A binding really replaces a stand-in: Exchange's role in sequence 16 is bound to a second
 // harness-run MTA (Exim) as if it were the external product, and the cells run on it.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,23 +8,13 @@ import { describe, expect, it } from "vitest";
 import { loadAll } from "../cli/load-all.ts";
 import { newRunId } from "../driver/netns/names.ts";
 import { runPlan } from "./run-plan.ts";
+import { canRunDaemons } from "./scenario-support.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
-const ready = (() => {
-  try {
-    execFileSync(
-      "sh",
-      [
-        "-c",
-        "command -v postfix named ods-enforcer tcpdump && test -x /opt/nccoe-harness/unpacked/exim4-daemon-light/usr/sbin/exim4",
-      ],
-      { stdio: "ignore" },
-    );
-    return process.getuid?.() === 0;
-  } catch {
-    return false;
-  }
-})();
+const ready = canRunDaemons(
+  ["postfix", "named", "ods-enforcer", "tcpdump"],
+  ["/opt/nccoe-harness/unpacked/exim4-daemon-light/usr/sbin/exim4"],
+);
 
 describe("bindings of external products", () => {
   const dir = mkdtempSync(join(tmpdir(), "nccoe-bindings-"));

@@ -1,6 +1,5 @@
 // A daemon killed mid-run: the cells that needed it are errors with the reason, never a pass,
 // and teardown still leaves nothing behind.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,16 +11,10 @@ import { listNamespaces } from "../driver/netns/network.ts";
 import { newRunId } from "../driver/netns/names.ts";
 import { upNetnsWorld } from "../driver/netns/world.ts";
 import { runCell } from "./run-cell.ts";
+import { canRunDaemons } from "./scenario-support.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
-const ready = (() => {
-  try {
-    execFileSync("sh", ["-c", "command -v postfix nsd unbound ods-enforcer tcpdump"], { stdio: "ignore" });
-    return process.getuid?.() === 0;
-  } catch {
-    return false;
-  }
-})();
+const ready = canRunDaemons(["postfix", "nsd", "unbound", "ods-enforcer", "tcpdump"]);
 
 describe.skipIf(!ready)("a daemon killed mid-run (needs root and the packages)", () => {
   it("makes the cell an error with the reason, and teardown still removes everything", async () => {

@@ -1,6 +1,5 @@
 // Sequence 17 on real daemons: the DANE-EE case and its negative twin pass; a deliberately
 // weakened sender (opportunistic TLS, no DANE) turns both red, which proves the suite can fail.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,17 +9,10 @@ import { loadAll } from "../cli/load-all.ts";
 import { listNamespaces } from "../driver/netns/network.ts";
 import { newRunId } from "../driver/netns/names.ts";
 import { runPlan } from "./run-plan.ts";
+import { canRunDaemons } from "./scenario-support.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
-const isRoot = process.getuid?.() === 0;
-const hasDaemons = (() => {
-  try {
-    execFileSync("sh", ["-c", "command -v postfix nsd unbound dovecot ods-enforcer tcpdump"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const ready = canRunDaemons(["postfix", "nsd", "unbound", "dovecot", "ods-enforcer", "tcpdump"]);
 
 async function runSeq17(weakenSender: boolean, weakenLevel: "may" | "none" = "may", cases: string[] = []) {
   // The canonical roster only: Postfix with NSD + Unbound + OpenDNSSEC.
@@ -46,7 +38,7 @@ async function runSeq17(weakenSender: boolean, weakenLevel: "may" | "none" = "ma
   return { results, leftovers, byId: new Map(results.cells.map((c) => [c.caseId, c])) };
 }
 
-describe.skipIf(!isRoot || !hasDaemons)("sequence 17 on real daemons (needs root and the Debian packages)", () => {
+describe.skipIf(!ready)("sequence 17 on real daemons (needs root and the Debian packages)", () => {
   it("delivers over DANE-verified TLS, withholds on a wrong digest, and leaves nothing behind", async () => {
     const { byId, leftovers, results } = await runSeq17(false);
     const valid = byId.get("seq17/dane-ee-valid")!;
