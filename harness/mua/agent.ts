@@ -7,8 +7,7 @@ import nodemailer from "nodemailer";
 import { ImapFlow } from "imapflow";
 import type { AgentAnswer, AgentEnvelope, FetchReply, FetchRequest, SubmitReply, SubmitRequest } from "./protocol.ts";
 
-// One SMTP transport per MTA and one logged-in IMAP session per mailbox: a world fetches
-// hundreds of messages, and a new IMAP login per fetch would cost more than the fetch.
+// One pooled SMTP transport per MTA: a world submits hundreds of messages.
 const transports = new Map<string, ReturnType<typeof nodemailer.createTransport>>();
 
 async function submit(r: SubmitRequest): Promise<SubmitReply> {
@@ -39,16 +38,10 @@ async function submit(r: SubmitRequest): Promise<SubmitReply> {
   return { response: info.response, accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
 }
 
-interface Session {
-  client: ImapFlow;
-  queue: Promise<unknown>;
-}
-const sessions = new Map<string, Session>();
-
-async function sessionFor(r: FetchRequest): Promise<Session> {
-  const key = `${r.user}@${r.host}:${r.port}`;
-  let s = sessions.get(key);
-  if (s && s.client.usable) return s;
+// A session per fetch, logged out at once: Dovecot then reuses its imap process for the next
+// fetch (service_count = 0), where a session kept open per mailbox would hold one process per
+// case's mailbox for the whole world.
+async function fetch(r: FetchRequest): Promise<FetchReply> {
   const client = new ImapFlow({
     host: r.host,
     port: r.port,
@@ -57,32 +50,23 @@ async function sessionFor(r: FetchRequest): Promise<Session> {
     auth: { user: r.user, pass: r.password },
     logger: false,
   });
+  client.on("error", () => undefined);
   await client.connect();
-  client.on("error", () => sessions.delete(key));
-  s = { client, queue: Promise.resolve() };
-  sessions.set(key, s);
-  return s;
-}
-
-async function fetch(r: FetchRequest): Promise<FetchReply> {
-  const s = await sessionFor(r);
-  // One command at a time per session.
-  const run = s.queue.then(async (): Promise<FetchReply> => {
-    const box = await s.client.mailboxOpen("INBOX"); // re-SELECT: sees messages delivered since
+  try {
+    const box = await client.mailboxOpen("INBOX", { readOnly: true });
     if (box.exists === 0) return { found: false, mailboxSize: 0 };
-    const uids = await s.client.search({ header: { "message-id": r.messageId } }, { uid: true });
+    const uids = await client.search({ header: { "message-id": r.messageId } }, { uid: true });
     const uid = Array.isArray(uids) ? uids[0] : undefined;
     if (uid === undefined) return { found: false, mailboxSize: box.exists };
-    const msg = await s.client.fetchOne(String(uid), { source: true }, { uid: true });
+    const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
     return { found: true, source: msg ? msg.source?.toString("utf8") : undefined, mailboxSize: box.exists };
-  });
-  s.queue = run.catch(() => undefined);
-  return run;
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
 }
 
-async function closeAll(): Promise<void> {
+function closeAll(): void {
   for (const t of transports.values()) t.close();
-  await Promise.all([...sessions.values()].map((s) => s.client.logout().catch(() => s.client.close())));
 }
 
 function serve(sock: Socket): void {
@@ -111,7 +95,8 @@ const server = createServer(serve);
 server.listen(path, () => console.log(`mua agent listening on ${path}`));
 const stop = () => {
   server.close();
-  closeAll().finally(() => process.exit(0));
+  closeAll();
+  process.exit(0);
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
