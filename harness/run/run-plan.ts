@@ -13,23 +13,14 @@ import { RESULTS_SCHEMA, type CellResult, type Results, type RoleFill, type Worl
 import { versionOf } from "../results/versions.ts";
 import { runCell, type CellRun } from "./run-cell.ts";
 import { sendCanary, settleFromCapture } from "./capture-check.ts";
+import { Limiter, mapWith } from "./limiter.ts";
 
-/** Cells in flight at once per world: enough to keep two cores busy, few enough that a slow
- *  daemon shows up as slow rather than as a pile of time-outs. */
+/** Cells in flight at once, over all worlds that are up: enough to keep two cores busy, few
+ *  enough that a slow daemon shows up as slow rather than as a pile of time-outs. */
 const CELL_CONCURRENCY = Number(process.env.NCCOE_CELL_CONCURRENCY ?? 32);
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+/** Worlds up at once. While one world's cells run, the next comes up and the last is torn
+ *  down: bring-up mostly waits on daemons, so overlapping it fills the idle cores. */
+const WORLD_CONCURRENCY = Number(process.env.NCCOE_WORLD_CONCURRENCY ?? 2);
 
 export interface RunOptions {
   runId: string;
@@ -43,6 +34,8 @@ export interface RunOptions {
   progress: (line: string) => void;
   /** Which driver brings worlds up; netns unless asked. */
   driver?: "netns" | "docker";
+  /** Shared by the worlds of a run; made by runPlan when not given. */
+  cellLimiter?: Limiter;
 }
 
 /** The driver's up function; docker's is loaded only when asked for (it pulls in testcontainers). */
@@ -154,7 +147,8 @@ export async function runWorld(
     opts.progress(`${w.id}: up in ${started.timings.total?.toFixed(2)} s; running ${w.cells.length} cells`);
     const cellsStart = performance.now();
     let done = 0;
-    const runs = await mapLimited(w.cells, CELL_CONCURRENCY, async (cell) => {
+    const limiter = opts.cellLimiter ?? new Limiter(CELL_CONCURRENCY);
+    const runs = await mapWith(limiter, w.cells, async (cell) => {
       const r = await runCell(started!, envs, cell, opts.imapPassword);
       done++;
       opts.progress(`[${done}/${w.cells.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
@@ -218,8 +212,9 @@ export async function runPlan(
     cells: [],
     peakRssMiB: 0,
   };
-  for (const w of worlds) {
-    const r = await runWorld(w, envs, opts);
+  const shared = { ...opts, cellLimiter: opts.cellLimiter ?? new Limiter(CELL_CONCURRENCY) };
+  const perWorld = await mapWith(new Limiter(WORLD_CONCURRENCY), worlds, (w) => runWorld(w, envs, shared));
+  for (const r of perWorld) {
     results.worlds.push(r.world);
     results.cells.push(...r.cells);
   }

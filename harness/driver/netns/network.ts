@@ -15,6 +15,7 @@ export interface HostNet {
 
 export interface Network {
   runId: string;
+  tag: string;
   hubNs: string;
   nsOf: Map<string, string>;
   hosts: HostNet[];
@@ -22,13 +23,14 @@ export interface Network {
 
 const ip = (...args: string[]) => runOk(["ip", ...args]);
 
-export function newNetwork(runId: string, hosts: HostNet[]): Network {
-  return { runId, hubNs: nsName(runId, "hub"), nsOf: new Map(), hosts };
+/** `tag` tells apart the worlds of one run, which may be up at the same time (e.g. "1" for w1). */
+export function newNetwork(runId: string, tag: string, hosts: HostNet[]): Network {
+  return { runId, tag, hubNs: nsName(runId, `${tag}hub`), nsOf: new Map(), hosts };
 }
 
 /** Fills `net` as it goes, so a teardown that starts half-way knows every namespace made so far. */
 export async function createNetwork(net: Network): Promise<Network> {
-  const { runId, hubNs, hosts } = net;
+  const { runId, tag, hubNs, hosts } = net;
   checkNotStopping();
   await ip("netns", "add", hubNs);
   await ip("-n", hubNs, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
@@ -38,12 +40,12 @@ export async function createNetwork(net: Network): Promise<Network> {
   await ip("-n", hubNs, "link", "set", "lo", "up");
   await Promise.all(
     hosts.map(async (h, i) => {
-      const ns = nsName(runId, h.host);
+      const ns = nsName(runId, `${tag}${h.host}`);
       checkNotStopping();
       net.nsOf.set(h.host, ns);
       await ip("netns", "add", ns);
       await runOk(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
-      const hubSide = hubVethName(runId, i);
+      const hubSide = hubVethName(`${runId}${tag}`, i);
       await ip("link", "add", hubSide, "netns", hubNs, "type", "veth", "peer", "name", "eth0", "netns", ns);
       await ip("-n", hubNs, "link", "set", hubSide, "master", "br0", "up");
       await ip("-n", ns, "link", "set", "lo", "up");

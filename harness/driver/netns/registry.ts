@@ -73,7 +73,7 @@ export async function removeStale(opts: { includeKept: boolean; only?: string })
     if (rec?.kept && !opts.includeKept) continue;
     const mine = namespaces.filter((n) => runIdOf(n) === runId);
     // Hosts first, the hub (bridge) last.
-    mine.sort((a, b) => Number(a.endsWith("-hub")) - Number(b.endsWith("-hub")));
+    mine.sort((a, b) => Number(a.endsWith("hub")) - Number(b.endsWith("hub")));
     for (const ns of mine) await removeNamespace(ns);
     await killTagged(runId);
     for (const dir of etc.filter((n) => runIdOf(n) === runId))

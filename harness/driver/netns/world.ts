@@ -102,6 +102,9 @@ export class StartedWorld implements AsyncDisposable {
   }
 }
 
+/** "w12-bind" -> "12": short, and unique among the worlds of a run. */
+const worldTag = (worldId: string) => /^w(\d+)/.exec(worldId)?.[1] ?? worldId.slice(0, 2);
+
 const since = (t0: number) => (performance.now() - t0) / 1000;
 
 export async function upNetnsWorld(
@@ -119,7 +122,7 @@ export async function upNetnsWorld(
   try {
     say(`${plan.id}: creating namespaces`);
     const cidr = (a: string) => `${a}/${WORLD_PREFIX_LEN}`;
-    world.network = newNetwork(opts.runId, [
+    world.network = newNetwork(opts.runId, worldTag(plan.id), [
       { host: "root", addresses: [cidr(plan.rootServerIp)] },
       {
         host: "lab",
