@@ -18,9 +18,11 @@ import { Limiter, mapWith } from "./limiter.ts";
 /** Cells in flight at once, over all worlds that are up: enough to keep two cores busy, few
  *  enough that a slow daemon shows up as slow rather than as a pile of time-outs. */
 const CELL_CONCURRENCY = Number(process.env.NCCOE_CELL_CONCURRENCY ?? 32);
-/** Worlds up at once. While one world's cells run, the next comes up and the last is torn
- *  down: bring-up mostly waits on daemons, so overlapping it fills the idle cores. */
-const WORLD_CONCURRENCY = Number(process.env.NCCOE_WORLD_CONCURRENCY ?? 2);
+/** Worlds up at once (netns). While one world's cells run, the next comes up and the last is
+ *  torn down: bring-up mostly waits on daemons, so overlapping it fills the idle cores. Docker
+ *  worlds share container names and subnets, so that driver brings up one at a time. */
+const worldConcurrency = (driver: RunOptions["driver"]) =>
+  driver === "docker" ? 1 : Number(process.env.NCCOE_WORLD_CONCURRENCY ?? 2);
 
 export interface RunOptions {
   runId: string;
@@ -213,7 +215,7 @@ export async function runPlan(
     peakRssMiB: 0,
   };
   const shared = { ...opts, cellLimiter: opts.cellLimiter ?? new Limiter(CELL_CONCURRENCY) };
-  const perWorld = await mapWith(new Limiter(WORLD_CONCURRENCY), worlds, (w) => runWorld(w, envs, shared));
+  const perWorld = await mapWith(new Limiter(worldConcurrency(opts.driver)), worlds, (w) => runWorld(w, envs, shared));
   for (const r of perWorld) {
     results.worlds.push(r.world);
     results.cells.push(...r.cells);
