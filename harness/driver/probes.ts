@@ -2,6 +2,7 @@
 import { connect } from "node:net";
 import { existsSync, readFileSync } from "node:fs";
 import { run } from "../os/exec.ts";
+import { listeningIn } from "./proc-net.ts";
 
 export interface DnsAnswer {
   rcode: string;
@@ -27,7 +28,9 @@ export async function dig(
   return { rcode: header?.[1] ?? "NO-ANSWER", flags, answer };
 }
 
-export async function tcpListening(ns: string, host: string, port: number): Promise<boolean> {
+/** With the pid of a process inside the namespace, read its /proc view; otherwise ask `ss`. */
+export async function tcpListening(ns: string, host: string, port: number, pid?: number): Promise<boolean> {
+  if (pid !== undefined) return listeningIn(pid, host, port);
   const { stdout } = await run(["ss", "-N", ns, "-H", "-l", "-t", "-n", "src", `${host}:${port}`]);
   return stdout.trim().length > 0;
 }

@@ -49,7 +49,7 @@ export async function startAttacker(
   });
   world.daemons.push(daemon);
   for (const l of listeners)
-    await waitFor(`attacker listening on ${l.listen}:25`, () => tcpListening(ns, l.listen, 25), {
+    await waitFor(`attacker listening on ${l.listen}:25`, () => tcpListening(ns, l.listen, 25, daemon.pid), {
       alive: () => (daemon.running ? undefined : `the attacker's proxy exited: ${daemon.outputTail()}`),
     });
   return { daemon, log };

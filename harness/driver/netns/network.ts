@@ -36,8 +36,6 @@ export async function createNetwork(net: Network): Promise<Network> {
   await ip("-n", hubNs, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
   // The bridge carries IPv4 only; IPv6 would add router-solicitation noise to captures.
   await runOk(["ip", "netns", "exec", hubNs, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
-  await ip("-n", hubNs, "link", "set", "br0", "up");
-  await ip("-n", hubNs, "link", "set", "lo", "up");
   await Promise.all(
     hosts.map(async (h, i) => {
       const ns = nsName(runId, `${tag}${h.host}`);
@@ -45,12 +43,11 @@ export async function createNetwork(net: Network): Promise<Network> {
       net.nsOf.set(h.host, ns);
       await ip("netns", "add", ns);
       await runOk(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"]);
-      const hubSide = hubVethName(`${runId}${tag}`, i);
-      await ip("link", "add", hubSide, "netns", hubNs, "type", "veth", "peer", "name", "eth0", "netns", ns);
-      await ip("-n", hubNs, "link", "set", hubSide, "master", "br0", "up");
-      await ip("-n", ns, "link", "set", "lo", "up");
+      const veth = ["type", "veth", "peer", "name", "eth0", "netns", ns];
+      await ip("link", "add", hubVethName(`${runId}${tag}`, i), "netns", hubNs, ...veth);
       // One `ip -batch` for all addresses and routes: a receiver may carry hundreds of case addresses.
       const batch = [
+        "link set lo up",
         ...h.addresses.map((a) => `addr add ${a} dev eth0`),
         "link set eth0 up",
         ...(h.routes ?? []).map((r) => `route replace ${r} dev eth0 scope link`),
@@ -59,6 +56,13 @@ export async function createNetwork(net: Network): Promise<Network> {
       writeNetnsEtc(ns, h.resolver);
     }),
   );
+  // The hub's side: the bridge up, and every host's veth on it, in one batch.
+  const hub = [
+    "link set br0 up",
+    "link set lo up",
+    ...hosts.map((_, i) => `link set ${hubVethName(`${runId}${tag}`, i)} master br0 up`),
+  ];
+  await runOk(["ip", "-n", hubNs, "-batch", "-"], { input: hub.join("\n") + "\n" });
   return net;
 }
 

@@ -50,8 +50,8 @@ export function writeInstance(impl: Implementation, inst: Instance): void {
   }
 }
 
-async function probeOnce(ns: string, p: Probe): Promise<boolean> {
-  if ("tcp" in p) return tcpListening(ns, p.tcp.host, Number(p.tcp.port));
+async function probeOnce(ns: string, p: Probe, pid: number): Promise<boolean> {
+  if ("tcp" in p) return tcpListening(ns, p.tcp.host, Number(p.tcp.port), pid);
   if ("unix" in p) return unixAnswers(p.unix.path);
   if ("file" in p) return fileContains(p.file.path, p.file.contains);
   const a = await dig(ns, p.dns.server, p.dns.name, p.dns.type);
@@ -86,7 +86,7 @@ export async function startInstance(
     outputFile: join(inst.dir, "stdout.log"),
   });
   for (const probe of renderProbes(impl, inst)) {
-    await waitFor(`${inst.key}: ${describeProbe(probe)}`, () => probeOnce(ns, probe), {
+    await waitFor(`${inst.key}: ${describeProbe(probe)}`, () => probeOnce(ns, probe, daemon.pid), {
       timeoutMs,
       alive: () => (daemon.running ? undefined : `exited (${daemon.exitCode}); output:\n${daemon.outputTail()}`),
     });

@@ -1,0 +1,30 @@
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { listenersIn, listeningIn, parseV4 } from "./proc-net.ts";
+
+describe("/proc/net/tcp", () => {
+  it("reads the kernel's little-endian addresses", () => {
+    expect(parseV4("0100007F:0019")).toEqual({ ip: "127.0.0.1", port: 25 });
+    expect(parseV4("01643363:0035")).toEqual({ ip: "99.51.100.1", port: 53 });
+  });
+
+  it("keeps only listening sockets", () => {
+    const text = [
+      "  sl  local_address rem_address   st tx_queue rx_queue",
+      "   0: 0100007F:0019 00000000:0000 0A 00000000:00000000",
+      "   1: 0100007F:0019 0100007F:D431 01 00000000:00000000",
+    ].join("\n");
+    expect(listenersIn(text)).toEqual([{ ip: "127.0.0.1", port: 25 }]);
+  });
+
+  it("sees a real listener of this process, and not a port nobody listens on", async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    expect(listeningIn(process.pid, "127.0.0.1", port)).toBe(true);
+    server.close();
+    await new Promise((r) => server.once("close", r));
+    expect(listeningIn(process.pid, "127.0.0.1", port)).toBe(false);
+    expect(listeningIn(2 ** 22 + 7, "127.0.0.1", port)).toBe(false);
+  });
+});

@@ -1,0 +1,37 @@
+// Is a TCP port listening inside a network namespace? /proc/<pid>/net/tcp lists the sockets of
+// the namespace that process lives in, so a daemon's own pid answers without spawning `ss`
+// (each spawn from the harness costs tens of ms of a busy core during bring-up).
+import { readFileSync } from "node:fs";
+
+/** "0100007F:0019" -> { ip: "127.0.0.1", port: 25 } (IPv4, as the kernel prints it: little-endian). */
+export function parseV4(hexAddr: string): { ip: string; port: number } {
+  const [h, p] = hexAddr.split(":");
+  if (!h || !p || h.length !== 8) throw new Error(`not an IPv4 /proc/net address: ${hexAddr}`);
+  const bytes = [6, 4, 2, 0].map((i) => parseInt(h.slice(i, i + 2), 16));
+  return { ip: bytes.join("."), port: parseInt(p, 16) };
+}
+
+const LISTEN = "0A";
+
+/** The IPv4 listeners in a /proc/net/tcp text. */
+export function listenersIn(procNetTcp: string): { ip: string; port: number }[] {
+  return procNetTcp
+    .split("\n")
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length > 3 && f[3] === LISTEN)
+    .map((f) => parseV4(f[1]!));
+}
+
+/** True when a socket listens on exactly host:port in pid's namespace. A wildcard listener does
+ *  not count (as with `ss src`): until `ip netns exec` has entered the namespace, the pid shows
+ *  the machine's own sockets, and those must never look like a daemon of the world. */
+export function listeningIn(pid: number, host: string, port: number): boolean {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/net/tcp`, "utf8");
+  } catch {
+    return false; // the process is gone; its liveness check says why
+  }
+  return listenersIn(text).some((l) => l.port === port && l.ip === host);
+}
