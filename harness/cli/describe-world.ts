@@ -21,6 +21,8 @@ export function describeWorld(world: StartedWorld, imapPassword: string): string
       (s) =>
         `  submit (no auth, from the lab network) to ${s.fill.name}${s.fill.standInFor ? ` (stand-in for ${s.fill.standInFor})` : ""} at ${s.ip}:25 as alice@${s.host}`,
     ),
+    `  submission (a real mail client): ${p.senders.find((s) => !s.control)?.ip ?? p.lab.mtaIp}:587, STARTTLS, then AUTH PLAIN as alice@<its MTA's host>, password ${imapPassword}`,
+    `    the lab MTAs' submission certificate, to trust in the client: ${world.opts.worldDir}/pki/lab-submission-cert.pem`,
     `  IMAP ${p.remote.mtaIp}:143: any recipient address below as user, password ${imapPassword}`,
     ...p.cases.map((c) => `    bob@${c.domain.padEnd(44)} case ${c.case.id}, receiver address ${c.endpointIp}`),
     "",

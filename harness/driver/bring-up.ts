@@ -42,6 +42,7 @@ export function prepareWorldFiles(
     trustAnchorFile: join(dir, "trust-anchor.ds"),
     rootHintsFile: join(dir, "root.hints"),
     caFile: pp.caFile,
+    submissionPemFile: pp.submissionPemFile,
     receiverPemFile: pp.defaultPemFile,
     endpoints: pp.endpoints,
     imapPassword: opts.imapPassword,

@@ -1,7 +1,7 @@
 // The mail-client agent: runs inside the MUA's network namespace and does what the harness asks
 // over a Unix socket: submit with nodemailer, fetch with imapflow. Started like a daemon.
 import { createServer, type Socket } from "node:net";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import nodemailer from "nodemailer";
 import { ImapFlow } from "imapflow";
@@ -10,15 +10,23 @@ import type { AgentAnswer, AgentEnvelope, FetchReply, FetchRequest, SubmitReply,
 // One pooled SMTP transport per MTA: a world submits hundreds of messages.
 const transports = new Map<string, ReturnType<typeof nodemailer.createTransport>>();
 
-async function submit(r: SubmitRequest): Promise<SubmitReply> {
-  const key = `${r.host}:${r.port}`;
+function transportFor(r: SubmitRequest) {
+  const key = JSON.stringify([r.host, r.port, r.auth ?? null]);
   let transport = transports.get(key);
   if (!transport) {
+    const security = r.auth
+      ? {
+          // As a mail client submits: STARTTLS required, the lab MTA's certificate pinned, then AUTH.
+          requireTLS: true,
+          tls: { ca: readFileSync(r.auth.certFile, "utf8"), servername: r.auth.servername },
+          auth: { user: r.auth.user, pass: r.auth.password },
+        }
+      : { ignoreTLS: true }; // port 25 inside the lab site; the MTA-to-MTA hop is what is tested
     transport = nodemailer.createTransport({
       host: r.host,
       port: r.port,
       secure: false,
-      ignoreTLS: true, // submission inside the lab site; the MTA-to-MTA hop is what is tested
+      ...security,
       connectionTimeout: 10_000,
       // One message per connection, as a mail client sends: Exim, for one, queues rather than
       // delivers a connection's eleventh message (smtp_accept_queue_per_connection).
@@ -28,13 +36,16 @@ async function submit(r: SubmitRequest): Promise<SubmitReply> {
     });
     transports.set(key, transport);
   }
-  const info = await transport.sendMail({
-    from: r.from,
-    to: r.to,
-    subject: r.subject,
-    messageId: r.messageId,
-    text: r.text,
-  });
+  return transport;
+}
+
+async function submit(r: SubmitRequest): Promise<SubmitReply> {
+  const transport = transportFor(r);
+  const info = await transport.sendMail(
+    r.raw !== undefined
+      ? { envelope: { from: r.from, to: [r.to] }, raw: r.raw }
+      : { from: r.from, to: r.to, subject: r.subject, messageId: r.messageId, text: r.text },
+  );
   return { response: info.response, accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
 }
 

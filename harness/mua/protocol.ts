@@ -10,6 +10,10 @@ export interface SubmitRequest {
   subject: string;
   messageId: string;
   text: string;
+  /** A whole message (e.g. S/MIME) sent as is, instead of one built from subject and text. */
+  raw?: string;
+  /** Authenticated submission (port 587): STARTTLS to the pinned certificate, then SASL. */
+  auth?: { user: string; password: string; certFile: string; servername: string };
 }
 export interface SubmitReply {
   response: string; // the MTA's final reply to DATA, e.g. "250 2.0.0 Ok: queued as 4Q1ABC"

@@ -43,7 +43,7 @@ export async function observeCell(
   const senderInst = world.instances.find((i) => i.sender === cell.sender);
   if (!senderInst) throw new Error(`${cell.id}: no sending MTA instance for ${cell.sender.fill.name}`);
   const receiverInst = world.instances.find((i) => i.role === "mta-receiver")!;
-  const mdaInst = world.instances.find((i) => i.role === "mda")!;
+  const mdaInst = world.instances.find((i) => i.role === "mda" && i.host === "remote")!;
   const senderObs = await observerOf(envs.get(senderInst.impl)!);
   const receiverObs = await observerOf(envs.get(receiverInst.impl)!);
   const mdaObs = await observerOf<MdaObserver>(envs.get(mdaInst.impl)!);

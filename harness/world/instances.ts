@@ -27,6 +27,7 @@ export interface WorldPaths {
   trustAnchorFile: string;
   rootHintsFile: string;
   caFile: string; // the remote site's local CA root, trusted by the lab's MTAs
+  submissionPemFile: string; // the lab MTAs' certificate on the submission port (587)
   receiverPemFile: string; // the receiving MTA's own certificate (its host name)
   endpoints: { ip: string; pemFile: string }[]; // one receiver address and certificate per case
   imapPassword: string;
@@ -54,6 +55,9 @@ function instance(host: HostName, name: string, impl: string, role: Role, paths:
 function siteContext(s: SitePlan) {
   return { zone: s.zone, resolverIp: s.resolverIp, authorityIp: s.authorityIp, mtaIp: s.mtaIp, mtaHost: s.mtaHost };
 }
+
+/** Where a site's Dovecot answers SASL authentication requests (Postfix's smtpd_sasl_path). */
+const LAB_AUTH = { host: "127.0.0.1", port: 12345 };
 
 export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
   const world = { subnet: WORLD_SUBNET, rootServerIp: w.rootServerIp, rootServerHost: w.rootServerHost };
@@ -116,12 +120,26 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
         // The attack catalogue's control sender: the same MTA with opportunistic TLS, no DANE.
         smtpTlsSecurityLevel: sender.control ? "may" : p.smtpTlsSecurityLevel,
         caFile: p.caFile,
+        // Authenticated submission (587, STARTTLS): the lab's Dovecot checks the passwords.
+        submission: { pemFile: p.submissionPemFile, auth: LAB_AUTH },
       },
     );
     out.push({ ...inst, sender });
   }
-  const remote = siteContext(w.remote);
   const lmtp = { host: "127.0.0.1", port: 24 };
+  // The lab's own Dovecot (the guide's lab is Postfix+Dovecot): it authenticates the mail
+  // client's submission for the lab MTAs, and holds the lab users' mailboxes.
+  out.push(
+    instance("lab", w.receiver.mda, w.receiver.mda, "mda", p, {
+      ...base,
+      site: lab,
+      ip: w.lab.mtaIp,
+      lmtp,
+      auth: LAB_AUTH,
+      imapPassword: p.imapPassword,
+    }),
+  );
+  const remote = siteContext(w.remote);
   out.push(
     instance("remote", w.receiver.mta, w.receiver.mta, "mta-receiver", p, {
       ...base,
@@ -139,6 +157,7 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
       site: remote,
       ip: w.remote.mtaIp,
       lmtp,
+      auth: LAB_AUTH,
       imapPassword: p.imapPassword,
     }),
   );

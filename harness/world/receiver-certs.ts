@@ -32,6 +32,10 @@ export function pkiPaths(w: WorldPlan, dir: string) {
   return {
     caFile: join(dir, "local-ca-root.pem"),
     defaultPemFile: join(dir, "receiver-host.pem"),
+    // The lab MTAs' submission port (587): key and certificate, and the certificate alone,
+    // which the lab's mail client pins.
+    submissionPemFile: join(dir, "lab-submission.pem"),
+    submissionCertFile: join(dir, "lab-submission-cert.pem"),
     // Behind an attacker, the real receiver listens on the case's shadow address.
     endpoints: w.cases.flatMap((c, i) => [
       { ip: c.upstreamIp ?? c.endpointIp, pemFile: join(dir, `case-${i}.pem`) },
@@ -81,6 +85,13 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     return f;
   };
   const host = selfSignedCertificate({ commonName: w.remote.mtaHost }, leafKey(0));
+  const labHosts = [...new Set(w.senders.map((s) => s.host))];
+  const submission = selfSignedCertificate(
+    { commonName: labHosts[0] ?? w.lab.mtaHost, dnsNames: labHosts },
+    leafKey(1),
+  );
+  write(paths.submissionPemFile, submission);
+  writeFileSync(paths.submissionCertFile, submission.certPem);
   const pki: WorldPki = {
     caFile,
     localCa: ca,
