@@ -1,6 +1,7 @@
 // The judge: expectation x observation -> outcome, with the reason in words. Pure.
 import type { Acceptable, Expectation } from "../schema/scenario.ts";
 import { describeObservation, type Observation } from "../observe/observation.ts";
+import { smimeMismatch } from "./smime-judge.ts";
 
 export const OUTCOMES = ["pass", "fail", "unsupported", "skipped", "error"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -23,6 +24,11 @@ export function describeAcceptable(a: Acceptable): string {
   const parts: string[] = [a.via ? `${a.delivery} via the ${a.via} MX` : a.delivery];
   if (a.tls) parts.push(`TLS ${a.tls.join(" or ")}`);
   if (a.cleartext !== undefined) parts.push(a.cleartext ? "cleartext" : "no cleartext");
+  const s = a.smime;
+  if (s?.refused) parts.push("the sending client refuses");
+  if (s?.signature) parts.push(`S/MIME signature ${s.signature}`);
+  if (s?.trust) parts.push(`signer trusted by ${s.trust.join(" or ")}`);
+  if (s?.decrypted !== undefined) parts.push(s.decrypted ? "decrypted" : "not decrypted");
   return parts.join(", ");
 }
 
@@ -42,6 +48,7 @@ function matches(a: Acceptable, o: Observation): boolean {
   if (a.via && viaOf(o.relay) !== a.via) return false;
   if (a.tls && !a.tls.includes(o.tls as never)) return false;
   if (a.cleartext !== undefined && a.cleartext !== o.cleartext) return false;
+  if (a.smime && smimeMismatch(a.smime, o.smime) !== undefined) return false;
   return true;
 }
 
@@ -57,8 +64,13 @@ export function judge(expectation: Expectation, evidence: Evidence): Verdict {
     return { outcome: "error", reason: `whether the message crossed in cleartext could not be observed: ${seen}` };
   const hit = expectation.accept.find((a) => matches(a, o));
   if (hit) return { outcome: "pass", reason: `observed ${seen}; acceptable under ${expectation.rule}`, matched: hit };
+  // For S/MIME, say what did not fit (a verifier's dissent is not in the summary line).
+  const why = expectation.accept
+    .filter((a) => a.smime)
+    .map((a) => smimeMismatch(a.smime!, o.smime))
+    .filter(Boolean);
   return {
     outcome: "fail",
-    reason: `expected ${describeExpectation(expectation)}; observed ${seen} (rule: ${expectation.rule})`,
+    reason: `expected ${describeExpectation(expectation)}; observed ${seen}${why.length ? ` [${why.join("; ")}]` : ""} (rule: ${expectation.rule})`,
   };
 }

@@ -1,6 +1,7 @@
 // What really happened to one message, read from real artefacts (logs, mailbox, capture).
 // This vocabulary is separate from the expectation's: "unknown" exists only here.
 import type { TlsState } from "../schema/scenario.ts";
+import { describeSmime, type SmimeObservation } from "./smime-observation.ts";
 
 export type ObservedTls = TlsState | "unknown";
 
@@ -37,10 +38,13 @@ export interface Observation {
   reason: string;
   inMailbox: boolean;
   evidence: string[];
+  /** For a case with S/MIME: what the mail clients and the verifiers concluded. */
+  smime?: SmimeObservation;
 }
 
 export function describeObservation(o: Observation): string {
   const clear = o.cleartext === "unknown" ? "cleartext unknown" : o.cleartext ? "sent in CLEARTEXT" : "no cleartext";
   const via = o.relay && o.relay !== "none" ? `, via ${o.relay.split("[")[0]}` : "";
-  return `${o.delivery}, TLS ${o.tls}, ${clear}${via}${o.reason ? ` (${o.reason})` : ""}`;
+  const smime = o.smime ? `; ${describeSmime(o.smime)}` : "";
+  return `${o.delivery}, TLS ${o.tls}, ${clear}${via}${o.reason ? ` (${o.reason})` : ""}${smime}`;
 }

@@ -2,6 +2,8 @@
 // Expected outcomes are a separate vocabulary from observed ones (see observation.ts),
 // as in x509-limbo: an expectation is a *set* of acceptable observations.
 import { z } from "zod";
+import { SmimeAcceptable, SmimeSetup } from "./smime.ts";
+import { associationSpec } from "./record-spec.ts";
 
 export const ROLES = ["mua", "mta-sender", "mta-receiver", "mda", "authority", "resolver", "signer"] as const;
 export const Role = z.enum(ROLES);
@@ -28,8 +30,7 @@ export type LabRoster = z.infer<typeof LabRoster>;
 export const RemoteRoster = z.object({ "mta-receiver": z.string(), mda: z.string() }).strict();
 export type RemoteRoster = z.infer<typeof RemoteRoster>;
 
-export const TlsaFault = z.enum(["wrong-digest"]);
-export type TlsaFault = z.infer<typeof TlsaFault>;
+export { TlsaFault } from "./record-spec.ts";
 
 /** What a TLSA record is made from. */
 export const TlsaSource = z.enum([
@@ -41,16 +42,7 @@ export const TlsaSource = z.enum([
 ]);
 export type TlsaSource = z.infer<typeof TlsaSource>;
 
-export const TlsaSpec = z
-  .object({
-    usage: z.number().int().min(0).max(255),
-    selector: z.number().int().min(0).max(255),
-    matching: z.number().int().min(0).max(255),
-    of: TlsaSource.optional(),
-    /** Rendering-time fault: the record is made from the real certificate, then broken. */
-    fault: TlsaFault.optional(),
-  })
-  .strict();
+export const TlsaSpec = associationSpec(TlsaSource);
 export type TlsaSpec = z.infer<typeof TlsaSpec>;
 
 export const CertificateKind = z.enum(["self-signed", "local-ca", "other-ca"]);
@@ -88,6 +80,8 @@ export const Acceptable = z
     via: z.enum(["primary", "backup"]).optional(),
     tls: z.array(TlsState).min(1).optional(),
     cleartext: z.boolean().optional(),
+    /** For a case with `smime`: what the receiving mail client and the verifiers conclude. */
+    smime: SmimeAcceptable.optional(),
   })
   .strict();
 export type Acceptable = z.infer<typeof Acceptable>;
@@ -129,6 +123,9 @@ export const Case = z
         "no-ds", // no DS at all: an island of security, insecure
       ])
       .optional(),
+    /** Mail-client security on top of the MTA hop: the message is S/MIME signed (and maybe
+     *  encrypted) by the lab's mail client, with SMIMEA records (RFC 8162) for the addresses. */
+    smime: SmimeSetup.optional(),
     /** An on-path attacker takes over the case's receiver address and runs this attack. */
     attack: z
       .object({
