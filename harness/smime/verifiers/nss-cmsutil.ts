@@ -16,13 +16,13 @@ import { join } from "node:path";
 import {
   detachedFiles,
   isCaCertificate,
-  signedDataCertificates,
   Transcript,
   workFiles,
   type Verifier,
   type VerifierResult,
   type VerifyInput,
 } from "./verifier.ts";
+import { signedDataCertificates } from "../cms-structures.ts";
 
 const GOOD = "GoodSignature";
 const BROKEN = new Set(["DigestMismatch", "BadSignature", "InvalidSignature"]);

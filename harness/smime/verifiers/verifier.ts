@@ -12,10 +12,8 @@
 import { X509Certificate } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as pkijs from "pkijs";
 import { run } from "../../os/exec.ts";
 import { signedParts } from "../cms.ts";
-import { arrayBuffer, derToPem } from "../webcrypto.ts";
 
 export type VerifierName = "openssl-cms" | "nss-cmsutil" | "gpgsm";
 export type Verdict = "valid" | "invalid" | "untrusted" | "error" | "unsupported";
@@ -130,13 +128,3 @@ export function isSelfSigned(pem: string): boolean {
 }
 
 export const sha1Fingerprint = (pem: string) => new X509Certificate(pem).fingerprint; // "AA:BB:..."
-
-/** The certificates a SignedData carries (PEM), read with pkijs: the NSS verifier trusts them as
- *  peers in a second database to tell a bad signature from an untrusted signer. */
-export function signedDataCertificates(signatureDer: Uint8Array): string[] {
-  const info = pkijs.ContentInfo.fromBER(arrayBuffer(signatureDer));
-  const sd = new pkijs.SignedData({ schema: info.content });
-  return (sd.certificates ?? [])
-    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-    .map((c) => derToPem(c.toSchema().toBER(false), "CERTIFICATE"));
-}
