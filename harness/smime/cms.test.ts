@@ -53,6 +53,20 @@ describe("S/MIME signing (multipart/signed, detached CMS SignedData)", () => {
     expect(r.signedContent).toContain("the quarterly figures");
   });
 
+  it("encodes a non-ASCII display name and subject as RFC 2047 encoded-words", async () => {
+    const msg = await signMessage({
+      from: "J\u00f6ran <joran@lab.test>",
+      to: "bob@remote.test",
+      subject: "Gr\u00fc\u00dfe",
+      text: "hi\n",
+      messageId: "x@lab.test",
+      signer: carol,
+    });
+    expect(msg).toContain("From: =?UTF-8?B?SsO2cmFu?= <joran@lab.test>\r\n");
+    expect(msg).toContain("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\nMessage-ID: <x@lab.test>\r\n");
+    expect(msg).toMatch(/^[\x00-\x7f]*$/);
+  });
+
   it("verifies the message as IMAP may return it, with LF line ends", async () => {
     const msg = await mail(alice);
     expect((await verifySignedMessage(msg.replace(/\r\n/g, "\n"))).signatureValid).toBe(true);
