@@ -1,5 +1,5 @@
 // S/MIME user certificates: the user's address as an rfc822Name subjectAltName and the
-// emailProtection extended key usage (RFC 8550 §4.4.2, §4.4.4), RSA-2048 as the NCCoE lab used,
+// emailProtection extended key usage (RFC 8550 §4.4), RSA-2048 as the NCCoE lab used,
 // or ECDSA P-256 as an extra. Either self-signed (for DANE-EE, SMIMEA usage 3) or issued by a
 // local CA from harness/world/pki.ts (for usages 0-2).
 //
@@ -102,6 +102,6 @@ export async function smimeUser(opts: SmimeUserOptions): Promise<SmimeUser> {
 
 function serialHex(): string {
   const b = randomBytes(16);
-  b[0] = b[0]! & 0x7f; // positive
+  b[0] = (b[0]! & 0x7f) | 0x40; // positive, and no leading zero octet (minimal DER)
   return b.toString("hex");
 }

@@ -3,12 +3,18 @@
 // exactly one certificate: the one the SMIMEA lookup bound to the sender's address (the signer's
 // own certificate for usages 1 and 3, a trust anchor for usages 0 and 2).
 //
-// Verdicts, in order of precedence:
-//   invalid     the signature or the digest of the signed content does not verify;
+// The trusted certificate is the only trust anchor, whatever it is (DANE semantics); PKIX
+// validation to some other CA, which SMIMEA usages 0 and 1 add, is not the verifiers' business.
+// Nor is the From address: none of the tools compares it with the certificate's rfc822Name.
+//
+// Verdicts:
+//   invalid     the signature or the digest of the signed content does not verify (this wins
+//               over untrusted: a tampered message from an untrusted signer is invalid);
 //   untrusted   the signature verifies, but the signer does not chain to the trusted certificate;
 //   valid       both;
-//   unsupported this tool cannot express the trust setting (said in `reason`), nothing faked;
-//   error       the tool failed for another reason (unreadable message, crash, ...).
+//   unsupported this tool cannot express the trust setting (said in `reason`); it is not run, and
+//               nothing is faked;
+//   error       the tool failed for another reason (a message it cannot read, a crash, ...).
 import { X509Certificate } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
