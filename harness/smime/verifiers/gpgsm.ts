@@ -8,7 +8,8 @@
 // only trust (DANE-EE on a CA-issued certificate, or an intermediate as DANE-TA) is "unsupported".
 //
 // trustlist.txt is read by gpg-agent, not by gpgsm, so the trust check needs the agent: gpgsm
-// starts one for the home directory, and it is stopped (gpgconf --kill) when the check is done.
+// starts one for the home directory (with no-allow-mark-trusted: it never asks about an unknown
+// root), and it is stopped (gpgconf --kill) when the check is done.
 // The home directory is a short temporary path because the agent's socket lives in it (a Unix
 // socket path may not exceed 107 octets); a copy of trustlist.txt is kept in the work folder.
 // No network: --disable-dirmngr, and no CRL or policy checks.
@@ -56,6 +57,8 @@ export async function verify(input: VerifyInput): Promise<VerifierResult> {
   try {
     const trustlist = `${sha1Fingerprint(input.trustedCertPem)} S relax\n`;
     writeFileSync(join(home, "trustlist.txt"), trustlist);
+    // never offer to mark an unknown root trusted (it would wait for a pinentry that is not there)
+    writeFileSync(join(home, "gpg-agent.conf"), "no-allow-mark-trusted\n");
     writeFileSync(join(dir, "trustlist.txt"), trustlist);
     const gpgsm = ["gpgsm", "--homedir", home, ...OPTIONS];
     imported = await t.run([...gpgsm, "--import", trusted]);
