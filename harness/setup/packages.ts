@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadEnvironments } from "../load/environments.ts";
+import { VERIFIER_PACKAGES } from "../smime/verifiers/index.ts";
 
 /** Tools the harness itself runs: namespaces, probes, captures, the root operator's signer. */
 export const HARNESS_PACKAGES = [
@@ -19,7 +20,8 @@ export const HARNESS_PACKAGES = [
 
 const root = join(fileURLToPath(import.meta.url), "..", "..", "..");
 const envs = loadEnvironments(join(root, "environments"));
-const install = new Set(HARNESS_PACKAGES);
+// The independent S/MIME verifiers (OpenSSL cms, NSS cmsutil, GnuPG gpgsm) are instruments too.
+const install = new Set([...HARNESS_PACKAGES, ...VERIFIER_PACKAGES]);
 const unpack = new Set<string>();
 const users = new Set<string>();
 for (const impl of envs.values()) {
