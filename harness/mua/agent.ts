@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import nodemailer from "nodemailer";
 import { ImapFlow } from "imapflow";
 import type { AgentAnswer, AgentEnvelope, FetchReply, FetchRequest, SubmitReply, SubmitRequest } from "./protocol.ts";
+import { submitSmime } from "./smime-sender.ts";
 
 // One pooled SMTP transport per MTA: a world submits hundreds of messages.
 const transports = new Map<string, ReturnType<typeof nodemailer.createTransport>>();
@@ -86,7 +87,15 @@ function serve(sock: Socket): void {
     let answer: AgentAnswer;
     const env = JSON.parse(line) as AgentEnvelope;
     try {
-      const reply = env.request.op === "submit" ? await submit(env.request) : await fetch(env.request);
+      const r = env.request;
+      const reply =
+        r.op === "submit"
+          ? await submit(r)
+          : r.op === "fetch"
+            ? await fetch(r)
+            : r.op === "submit-smime"
+              ? await submitSmime(r, submit)
+              : await (await import("../smime/smimea-lookup.ts")).lookupSmimea(r.server, r.address);
       answer = { id: env.id, ok: true, reply };
     } catch (e) {
       answer = { id: env.id, ok: false, error: (e as Error).message };

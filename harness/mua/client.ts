@@ -1,7 +1,18 @@
 // The harness side of the mail-client agent: request/reply over its Unix socket.
 import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
-import type { AgentAnswer, FetchReply, FetchRequest, SubmitReply, SubmitRequest } from "./protocol.ts";
+import type { SmimeaLookup } from "../smime/smimea-lookup.ts";
+import type {
+  AgentAnswer,
+  AgentRequest,
+  FetchReply,
+  FetchRequest,
+  SmimeaLookupRequest,
+  SmimeSubmitReply,
+  SmimeSubmitRequest,
+  SubmitReply,
+  SubmitRequest,
+} from "./protocol.ts";
 
 export class MuaClient implements AsyncDisposable {
   private next = 1;
@@ -29,7 +40,7 @@ export class MuaClient implements AsyncDisposable {
     });
   }
 
-  private call<T>(request: SubmitRequest | FetchRequest): Promise<T> {
+  private call<T>(request: AgentRequest): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -43,6 +54,14 @@ export class MuaClient implements AsyncDisposable {
 
   fetch(r: Omit<FetchRequest, "op">): Promise<FetchReply> {
     return this.call({ op: "fetch", ...r });
+  }
+
+  submitSmime(r: Omit<SmimeSubmitRequest, "op">): Promise<SmimeSubmitReply> {
+    return this.call({ op: "submit-smime", ...r });
+  }
+
+  lookupSmimea(r: Omit<SmimeaLookupRequest, "op">): Promise<SmimeaLookup> {
+    return this.call({ op: "lookup-smimea", ...r });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

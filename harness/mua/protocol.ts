@@ -35,7 +35,32 @@ export interface FetchReply {
   mailboxSize: number;
 }
 
-export type AgentRequest = SubmitRequest | FetchRequest;
+/** The sending client's S/MIME: sign (and maybe encrypt to the recipient's certificate from
+ *  its SMIMEA, looked up through `encryptVia`, the site's validating resolver), then submit. */
+export interface SmimeSubmitRequest extends Omit<SubmitRequest, "op" | "raw"> {
+  op: "submit-smime";
+  signer: { certPem: string; keyPem: string; chainPems: string[] };
+  encryptVia?: string;
+  /** Alter the body after signing, as an on-path modifier would. */
+  tamper?: boolean;
+}
+export interface SmimeSubmitReply extends Partial<SubmitReply> {
+  /** Why the client would not send (no secure certificate to encrypt to). */
+  refused?: string;
+  /** The recipient's SMIMEA answer, as text, when it was looked up. */
+  lookup?: string;
+  /** The message as submitted. */
+  sent?: string;
+}
+
+/** A validating resolver's answer for an address's SMIMEA RRset. */
+export interface SmimeaLookupRequest {
+  op: "lookup-smimea";
+  server: string;
+  address: string;
+}
+
+export type AgentRequest = SubmitRequest | FetchRequest | SmimeSubmitRequest | SmimeaLookupRequest;
 export type AgentEnvelope = { id: number; request: AgentRequest };
 export type AgentAnswer = { id: number; ok: true; reply: unknown } | { id: number; ok: false; error: string };
 

@@ -114,6 +114,8 @@ export function writeCellEvidence(
       "\n",
   );
   if (served) writeFileSync(join(dir, "dns-as-served.txt"), served);
+  // S/MIME: the messages as sent and fetched, the SMIMEA answers, each verifier's transcript.
+  for (const [name, text] of Object.entries(run.files ?? {})) writeFileSync(join(dir, name), text);
   const presented = world.pki?.certPems.get(run.cell.caseId);
   if (presented) writeFileSync(join(dir, "receiver-certificate-chain.pem"), presented);
   if (world.pki) linkOrCopy(world.pki.caFile, join(dir, "local-ca-root.pem"));

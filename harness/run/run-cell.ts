@@ -6,6 +6,11 @@ import type { CellPlan } from "../plan/plan.ts";
 import { queueIdFrom } from "../mua/protocol.ts";
 import { judge, type Evidence, type Verdict } from "../judge/judge.ts";
 import { observeCell, type CellObservation } from "./observe-cell.ts";
+import { receiveSmime, sendSmime } from "./smime-cell.ts";
+import { describeSmime } from "../observe/smime-observation.ts";
+import type { Observation } from "../observe/observation.ts";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 
 export interface CellRun {
   cell: CellPlan;
@@ -16,6 +21,8 @@ export interface CellRun {
   observed?: CellObservation;
   seconds: number;
   submitResponse?: string;
+  /** Extra evidence files (S/MIME messages, SMIMEA answers, verifier transcripts), by name. */
+  files?: Record<string, string>;
 }
 
 /** Settle cleartext from the capture scan, then judge. */
@@ -46,22 +53,29 @@ export async function runCell(
     const evidence: Evidence = { kind: "unsupported", message: cell.unsupported };
     return { cell, token, messageId, verdict: judge(cell.expectation, evidence), evidence, seconds: 0 };
   }
+  let files: Record<string, string> | undefined;
   try {
     if (!world.mua) throw new Error("the world has no mail client");
-    const reply = await world.mua.submit({
-      host: cell.sender.ip,
-      port: 25,
-      from: cell.from,
-      to: cell.recipient,
-      subject: `[${cell.id}] ${token}`,
-      messageId,
-      text: `Case ${cell.id}.\nBody token: ${token}\n`,
-    });
-    submitResponse = reply.response;
-    const queueId = queueIdFrom(reply.response);
-    if (!queueId) throw new Error(`the lab MTA did not queue the message: ${reply.response}`);
-    observed = await observeCell(world, envs, cell, { queueId, messageId }, imapPassword);
-    evidence = { kind: "observed", observation: observed.observation };
+    if (cell.case.smime) {
+      const r = await runSmimeCell(world, envs, cell, token, messageId, imapPassword);
+      ({ observed, files, submitResponse } = r);
+      evidence = { kind: "observed", observation: r.observation };
+    } else {
+      const reply = await world.mua.submit({
+        host: cell.sender.ip,
+        port: 25,
+        from: cell.from,
+        to: cell.recipient,
+        subject: `[${cell.id}] ${token}`,
+        messageId,
+        text: `Case ${cell.id}.\nBody token: ${token}\n`,
+      });
+      submitResponse = reply.response;
+      const queueId = queueIdFrom(reply.response);
+      if (!queueId) throw new Error(`the lab MTA did not queue the message: ${reply.response}`);
+      observed = await observeCell(world, envs, cell, { queueId, messageId }, imapPassword);
+      evidence = { kind: "observed", observation: observed.observation };
+    }
   } catch (e) {
     evidence = { kind: "error", message: (e as Error).message };
   }
@@ -82,5 +96,56 @@ export async function runCell(
     observed,
     seconds: (performance.now() - t0) / 1000,
     submitResponse,
+    files,
   };
+}
+
+/** Send signed (and maybe encrypted) mail through authenticated submission, observe the MTA hop
+ *  as for any cell, then what the receiving client and the verifiers make of the message. */
+async function runSmimeCell(
+  world: StartedWorld,
+  envs: Map<string, Implementation>,
+  cell: CellPlan,
+  token: string,
+  messageId: string,
+  imapPassword: string,
+) {
+  const sent = await sendSmime(world, cell, token, messageId);
+  if (sent.refused) {
+    const observation: Observation = {
+      delivery: "withheld",
+      tls: "unknown",
+      cleartext: "unknown",
+      reason: `the sending client refused: ${sent.refused}`,
+      inMailbox: false,
+      evidence: [`mua: refused to send: ${sent.refused}`],
+      smime: { refused: sent.refused, reason: sent.refused, verifiers: [] },
+    };
+    return {
+      observation,
+      files: (sent.lookup ? { "smimea-recipient-as-served.txt": sent.lookup } : {}) as Record<string, string>,
+      submitResponse: undefined,
+      observed: undefined,
+    };
+  }
+  const queueId = queueIdFrom(sent.response ?? "");
+  if (!queueId) throw new Error(`the lab MTA did not queue the message: ${sent.response}`);
+  const observed = await observeCell(world, envs, cell, { queueId, messageId }, imapPassword);
+  const base = observed.observation;
+  if (!observed.delivered?.found || !observed.delivered.source)
+    return {
+      observation: base,
+      files: { "smime-message-sent.eml": sent.sent ?? "" },
+      submitResponse: sent.response,
+      observed,
+    };
+  const workDir = join(world.opts.worldDir, "smime", cell.id.replace(/[^A-Za-z0-9.-]+/g, "_"));
+  mkdirSync(workDir, { recursive: true });
+  const got = await receiveSmime(world, cell, sent, observed.delivered.source, workDir);
+  const observation: Observation = {
+    ...base,
+    smime: got.observation,
+    evidence: [...base.evidence, `mua: ${describeSmime(got.observation)}`, `mua: ${got.observation.reason}`],
+  };
+  return { observation, files: got.files, submitResponse: sent.response, observed: { ...observed, observation } };
 }

@@ -8,6 +8,7 @@ import type { CasePlan, WorldPlan } from "../plan/plan.ts";
 import type { TlsaSource } from "../schema/scenario.ts";
 import { issueLeaf, localCa, newRsaKeys, selfSignedCertificate, type Issued, type LocalCa } from "./pki.ts";
 import { tlsaFor, type TlsaRdata } from "./tlsa.ts";
+import { makeSmimeUsers, type SmimeCaseUsers } from "./smime-users.ts";
 
 export interface CaseEndpoint {
   ip: string;
@@ -23,6 +24,7 @@ export interface WorldPki {
   endpoints: Map<string, CaseEndpoint>; // by case id
   tlsa: Map<string, TlsaRdata[]>; // by case id
   certPems: Map<string, string>; // by case id: the presented certificate, for evidence
+  smime: Map<string, SmimeCaseUsers>; // by case id: the S/MIME users of the cases with `smime`
 }
 
 const LEAF_KEYS = 4;
@@ -100,6 +102,7 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     endpoints: new Map(),
     tlsa: new Map(),
     certPems: new Map(),
+    smime: await makeSmimeUsers(w, ca),
   };
   w.cases.forEach((cp: CasePlan, i) => {
     const c = cp.case;
