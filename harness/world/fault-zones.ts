@@ -8,8 +8,6 @@ import type { DnsFault } from "../schema/scenario.ts";
 import type { CaseZone, ZoneServed } from "./case-zones.ts";
 import { ldnsSignZone } from "./ldns-signer.ts";
 
-export type { DnsFault };
-
 /** A zone of a case's subtree as served: its file, and whether its authority serves it. */
 export interface SignedCaseZone {
   zone: string;
@@ -65,17 +63,13 @@ export function spliceRrsig(signed: string, from: string, type: string, owner: s
   return [...lines.slice(0, at), ...other, ...lines.slice(at).filter((l) => !isRrsigOver(l, type, owner))].join("\n");
 }
 
-/** A zone file no authority loads: the first TLSA (else TXT, else A) record's data is not hex. */
+/** A zone file no authority loads: its first TLSA record's data is not hex. */
 export function unloadable(zoneText: string): string {
   const lines = zoneText.split("\n");
-  for (const type of ["TLSA", "TXT", "A"]) {
-    const at = lines.findIndex((l) => l.split(/\s+/)[3] === type);
-    if (at < 0) continue;
-    const f = lines[at]!.split(/\s+/);
-    lines[at] = [...f.slice(0, 4), type === "TLSA" ? "3 1 1 this-is-not-hex" : "not-an-address"].join("\t");
-    return lines.join("\n");
-  }
-  throw new Error("no record to break in the zone text");
+  const at = lines.findIndex((l) => l.split(/\s+/)[3] === "TLSA");
+  if (at < 0) throw new Error("no TLSA record to break in the zone text");
+  lines[at] = [...lines[at]!.split(/\s+/).slice(0, 4), "3 1 1 this-is-not-hex"].join("\t");
+  return lines.join("\n");
 }
 
 /** A DS line with its digest altered, or its key algorithm replaced by an unassigned one. */
@@ -144,8 +138,9 @@ export async function signCaseZones(dir: string, z: CaseZone, mxHost: string): P
     ds = dsFor(r.ds, z.fault);
   }
   if (z.served === "unloadable") {
-    out = join(dir, `${file}.unloadable`);
-    writeFileSync(out, unloadable(readFileSync(z.signed ? join(dir, `${file}.signed`) : join(dir, file), "utf8")));
+    const broken = join(dir, `${file}.unloadable`);
+    writeFileSync(broken, unloadable(readFileSync(out, "utf8")));
+    out = broken;
   }
   return { zones: [{ zone: z.zone, file: out, served: z.served }, ...below.flatMap((b) => b.zones)], ds };
 }
