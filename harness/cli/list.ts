@@ -18,14 +18,22 @@ export function formatPlan(worlds: WorldPlan[]): string {
     );
     for (const c of w.cells) {
       n++;
-      const tlsa = c.case.tlsa
-        .map(
-          (t) => `${t.usage} ${t.selector} ${t.matching}${t.of ? ` of ${t.of}` : ""}${t.fault ? ` (${t.fault})` : ""}`,
-        )
-        .join(", ");
+      const tlsa =
+        c.case.tlsa
+          .map(
+            (t) =>
+              `${t.usage} ${t.selector} ${t.matching}${t.of ? ` of ${t.of}` : ""}${t.fault ? ` (${t.fault})` : ""}`,
+          )
+          .join(", ") || "none";
+      const dns = c.case.dnsFault && c.case.dnsFault !== "none" ? `  DNS ${c.case.dnsFault}` : "";
+      const cname = c.case.cname
+        ? `  CNAME ${Object.entries(c.case.cname)
+            .map(([k, v]) => `${k}=${Array.isArray(v) ? "TLSA" : v}`)
+            .join(" ")}`
+        : "";
       const roster = `${fillLabel(c.sender.fill)} / ${c.dns.name}${c.dns.authority.standInFor ? ` (stand-in for ${c.dns.authority.standInFor})` : ""}`;
       lines.push(
-        `${c.id}  [${roster}]${c.canonical ? " canonical" : ""}  ${c.profile}  TLSA ${tlsa}  expect: ${describeExpectation(c.expectation)}`,
+        `${c.id}  [${roster}]${c.canonical ? " canonical" : ""}  ${c.profile}  TLSA ${tlsa}${dns}${cname}  expect: ${describeExpectation(c.expectation)}`,
       );
     }
   }

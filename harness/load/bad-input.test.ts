@@ -81,6 +81,34 @@ describe("bad scenario files", () => {
   });
 });
 
+describe("bad DNS-fault cases", () => {
+  const faults = readFileSync(join(root, "scenarios", "dns-faults.yaml"), "utf8");
+
+  it("refuses an empty TLSA list, except where the fault publishes none", () => {
+    const empty = faults.replace(
+      "    tlsa:\n      - { usage: 3, selector: 1, matching: 1 }\n    dnsFault: none\n",
+      "    tlsa: []\n    dnsFault: none\n",
+    );
+    expect(errorOf(() => loadScenarioFiles(dirWith({ "dns-faults.yaml": empty })))).toMatch(
+      /dns-faults\.yaml: cases\[0\]\.tlsa: at least one TLSA record/,
+    );
+    const nx = faults.replace(
+      "    tlsa: []\n    dnsFault: tlsa-nxdomain",
+      "    tlsa:\n      - { usage: 3, selector: 1, matching: 1 }\n    dnsFault: tlsa-nxdomain",
+    );
+    expect(errorOf(() => loadScenarioFiles(dirWith({ "dns-faults.yaml": nx })))).toMatch(
+      /tlsa: dnsFault 'tlsa-nxdomain' publishes no TLSA/,
+    );
+  });
+
+  it("refuses a CNAME layout without its own correctly signed zone", () => {
+    const bad = faults.replace("    dnsFault: none\n    cname: { mx: signed }", "    cname: { mx: signed }");
+    expect(errorOf(() => loadScenarioFiles(dirWith({ "dns-faults.yaml": bad })))).toMatch(
+      /cname: a cname layout needs dnsFault: none/,
+    );
+  });
+});
+
 describe("bad manifests", () => {
   it("the shipped environments load", () => {
     expect(loadEnvironments(join(root, "environments")).has("postfix")).toBe(true);

@@ -14,6 +14,10 @@ export const HOST_NUMBERS = {
   attacker: 40, // the docker driver's own address for the attacker container
 } as const;
 
+/** An address on the world's link that no host holds: a zone delegated there gets no answer
+ *  (the "authority not answering" fault). Nothing is ever sent beyond the world's bridge. */
+export const SILENT_ADDR = "192.0.2.53";
+
 export const MAX_SENDERS = 8; // 192.0.2.12 .. 192.0.2.19
 export const MAX_CASES_PER_WORLD = 253 + 128; // 198.51.100.1-253, then 203.0.113.1-128
 export const MAX_ATTACK_CASES = 126; // the real receiver behind an attacker: 203.0.113.129-254

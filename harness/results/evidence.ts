@@ -8,6 +8,9 @@ import { describeExpectation } from "../judge/judge.ts";
 import { describeObservation } from "../observe/observation.ts";
 import { tlsaOwner } from "../world/tlsa.ts";
 import { caseLabel } from "../plan/addressing.ts";
+import type { CasePlan } from "../plan/plan.ts";
+import { caseNames } from "../world/case-zones.ts";
+import { hasOwnZone } from "../world/world-files.ts";
 
 /** The tokens that mark a cell's lines in any daemon's log. */
 export function cellNeedles(run: CellRun): string[] {
@@ -32,33 +35,57 @@ export function evidenceDirOf(runDir: string, cellId: string): { abs: string; re
   return { abs: join(runDir, rel), rel };
 }
 
+/** dig's output for several queries, one chunk per answer, keyed "<name> <type>" (the name in
+ *  lower case, with its final dot) from the answer's question section. A query that got no answer
+ *  has no chunk. */
+export function digAnswers(out: string): Map<string, string> {
+  const answers = new Map<string, string>();
+  for (const chunk of out.split(/^(?=;; Got answer:)/m).slice(1)) {
+    const q = /^;;\s*QUESTION SECTION:\s*\n;(\S+)\s+(?:\d+\s+)?IN\s+(\S+)/m.exec(chunk);
+    if (q) answers.set(`${q[1]!.toLowerCase()} ${q[2]!.toUpperCase()}`, chunk.trimEnd() + "\n");
+  }
+  return answers;
+}
+
+/** What to ask about a case: its TLSA owner(s) and MX; with its own zones, the MX host's A too. */
+function servedQueries(cp: CasePlan): [string, string][] {
+  const q: [string, string][] = [[tlsaOwner(cp.mxHost), "TLSA"]];
+  if (hasOwnZone(cp)) {
+    const n = caseNames(cp);
+    if (n.tlsaOwner !== q[0]![0]) q.push([n.tlsaOwner, "TLSA"]);
+    q.push([cp.mxHost, "A"]);
+  }
+  q.push([cp.domain, "MX"]);
+  return q;
+}
+
+const DIG_WAIT = ["+time=2", "+tries=1"]; // a case whose authority never answers costs 2 s, once
+
 /** While the world is up: what DNS serves for every case (TLSA with RRSIGs, MX), one dig per server. */
 export async function captureServedRecords(world: StartedWorld): Promise<Map<string, string>> {
   const p = world.plan;
   const out = new Map<string, string>();
-  const queries = (server: string, extra: string[]) =>
-    world.exec("lab", [
-      "dig",
-      "+dnssec",
-      "+multiline",
-      ...extra,
-      `@${server}`,
-      ...p.cases.flatMap((c) => [tlsaOwner(c.mxHost), "TLSA", c.domain, "MX"]),
-    ]);
+  const queries = p.cases.flatMap((c) => servedQueries(c).flatMap(([name, type]) => [name, type]));
+  const ask = (server: string, extra: string[]) =>
+    world.exec("lab", ["dig", "+dnssec", "+multiline", ...DIG_WAIT, ...extra, `@${server}`, ...queries]);
   const [viaResolver, viaAuthority] = await Promise.all([
-    queries(p.lab.resolverIp, []),
-    queries(p.remote.authorityIp, ["+norec"]),
+    ask(p.lab.resolverIp, []),
+    ask(p.remote.authorityIp, ["+norec"]),
   ]);
-  const split = (text: string) => text.split(/(?=; <<>> DiG )/);
-  const r = split(viaResolver.stdout);
-  const a = split(viaAuthority.stdout);
-  p.cases.forEach((c, i) => {
+  const r = digAnswers(viaResolver.stdout);
+  const a = digAnswers(viaAuthority.stdout);
+  const shown = (m: Map<string, string>, name: string, type: string) =>
+    m.get(`${name.toLowerCase()}. ${type}`) ?? `; ${name}. ${type}: no answer within 2 s\n`;
+  for (const c of p.cases) {
+    const qs = servedQueries(c);
     out.set(
       c.case.id,
-      `; from the lab's validating resolver ${p.lab.resolverIp} (look for the "ad" flag)\n${r[2 * i] ?? ""}${r[2 * i + 1] ?? ""}\n` +
-        `; from the remote authority ${p.remote.authorityIp} (look for RRSIG)\n${a[2 * i] ?? ""}${a[2 * i + 1] ?? ""}`,
+      `; from the lab's validating resolver ${p.lab.resolverIp} (look for the "ad" flag)\n` +
+        qs.map(([n, t]) => shown(r, n, t)).join("\n") +
+        `\n; from the remote authority ${p.remote.authorityIp} (look for RRSIG)\n` +
+        qs.map(([n, t]) => shown(a, n, t)).join("\n"),
     );
-  });
+  }
   return out;
 }
 
@@ -107,11 +134,16 @@ export function writeCellEvidence(
     ].join("\n"),
   );
   writeFileSync(join(dir, "observation.json"), JSON.stringify({ evidence: run.evidence, verdict: v }, null, 2));
-  const tlsa = world.tlsa.get(run.cell.caseId) ?? [];
+  // Where the records sit: at the MX host's _25._tcp owner, or where a DNS-fault case's layout put them.
+  const names = hasOwnZone(cp) ? caseNames(cp) : undefined;
+  const published = (owner: string, key: string) =>
+    (world.tlsa.get(key) ?? []).map((r) => `${owner}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`);
   writeFileSync(
     join(dir, "tlsa-published.txt"),
-    tlsa.map((r) => `${tlsaOwner(cp.mxHost)}. IN TLSA ${r.usage} ${r.selector} ${r.matching} ${r.data}`).join("\n") +
-      "\n",
+    [
+      ...published(names?.tlsaAt ?? tlsaOwner(cp.mxHost), run.cell.caseId),
+      ...(names?.originalTlsaAt ? published(names.originalTlsaAt, `${run.cell.caseId}#original`) : []),
+    ].join("\n") + "\n",
   );
   if (served) writeFileSync(join(dir, "dns-as-served.txt"), served);
   // S/MIME: the messages as sent and fetched, the SMIMEA answers, each verifier's transcript.

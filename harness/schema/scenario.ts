@@ -61,6 +61,51 @@ export const Presented = z
   .strict();
 export type Presented = z.infer<typeof Presented>;
 
+/** DNS faults, each a rendering choice of the case's own child zone. */
+export const DnsFault = z.enum([
+  "none", // a valid signed child zone: the positive twin
+  "bad-rrsig", // the TLSA RRSIG's signature altered
+  "expired-rrsig", // every RRSIG expired
+  "not-yet-valid-rrsig", // every RRSIG's inception in the future
+  "missing-rrsig", // the TLSA RRset unsigned
+  "ds-wrong-digest", // the parent's DS does not match the child's KSK
+  "ds-unknown-algorithm", // the DS names an algorithm no resolver knows: insecure, not bogus
+  "no-ds", // no DS at all: an island of security, insecure
+  "a-bad-rrsig", // the signature over the MX host's A RRset altered
+  "a-expired-rrsig", // only the RRSIG over the MX host's A RRset expired
+  "a-not-yet-valid-rrsig", // only the RRSIG over the MX host's A RRset not yet valid
+  "a-missing-rrsig", // the MX host's A RRset unsigned
+  "mx-host-unsigned-zone", // the MX host is its own unsigned zone (A and TLSA), delegated without DS
+  "tlsa-unsigned-zone", // _tcp.<MX host> is its own unsigned zone, delegated without DS; the A stays signed
+  "tlsa-nxdomain", // no TLSA RRset, and no name at its owner: a secure NXDOMAIN (the case has `tlsa: []`)
+  "tlsa-nodata", // the TLSA owner holds only a TXT record: a secure NODATA (the case has `tlsa: []`)
+  "tlsa-servfail", // _tcp.<MX host> is a signed zone the authority is told to serve but cannot load
+  "tlsa-no-answer", // _tcp.<MX host> is delegated to an address on the world's link where no host is
+]);
+export type DnsFault = z.infer<typeof DnsFault>;
+
+/** Where a CNAME's target lives: in the signed tree, or in an unsigned zone (insecure). */
+const CnameTarget = z.enum(["signed", "unsigned"]);
+
+export const CnameLayout = z
+  .object({
+    /** mx.<domain> CNAME host.<domain> ("signed") or mx.insecure.<domain>, in an unsigned zone. */
+    mx: CnameTarget.optional(),
+    /** With an MX alias: the case's TLSA RRset sits at the alias's target (the expanded name,
+     *  the default) or at the alias itself (the original name). */
+    tlsaAt: z.enum(["expanded", "original"]).optional(),
+    /** With an MX alias and tlsaAt "expanded": another RRset at the original name as well. */
+    originalTlsa: z.array(TlsaSpec).min(1).optional(),
+    /** _25._tcp.<MX host> CNAME tlsa.<domain> ("signed") or tlsa.insecure.<domain>, which holds
+     *  the case's TLSA RRset. */
+    tlsa: CnameTarget.optional(),
+  })
+  .strict()
+  .refine((c) => c.mx || c.tlsa, "a cname layout names 'mx' or 'tlsa'")
+  .refine((c) => c.mx || (!c.tlsaAt && !c.originalTlsa), "'tlsaAt' and 'originalTlsa' need an MX alias ('mx')")
+  .refine((c) => !(c.originalTlsa && c.tlsaAt === "original"), "'originalTlsa' goes with tlsaAt 'expanded'");
+export type CnameLayout = z.infer<typeof CnameLayout>;
+
 export const Delivery = z.enum(["delivered", "withheld"]);
 export const TlsState = z.enum([
   "verified", // DANE (or PKIX) authenticated the server
@@ -101,7 +146,8 @@ export const Case = z
   .object({
     id: z.string().regex(CASE_ID, "a case id looks like 'seq17/dane-ee-valid'"),
     title: z.string().min(1),
-    tlsa: z.array(TlsaSpec).min(1),
+    /** The TLSA RRset. Empty only where the case's dnsFault says there is none (tlsa-nxdomain, tlsa-nodata). */
+    tlsa: z.array(TlsaSpec),
     present: Presented.optional(),
     /** A second MX host (preference 20, after the case's own at 10), on its own receiver
      *  address with its own certificate and these TLSA records. */
@@ -109,20 +155,12 @@ export const Case = z
       .object({ tlsa: z.array(TlsaSpec).min(1) })
       .strict()
       .optional(),
-    /** A DNSSEC fault: the case's mail domain becomes a child zone of remote.test, signed by the
-     *  harness with this fault (RFC 4035 bogus or insecure states). */
-    dnsFault: z
-      .enum([
-        "none", // a valid signed child zone: the positive twin
-        "bad-rrsig", // the TLSA RRSIG's signature altered
-        "expired-rrsig", // every RRSIG expired
-        "not-yet-valid-rrsig", // every RRSIG's inception in the future
-        "missing-rrsig", // the TLSA RRset unsigned
-        "ds-wrong-digest", // the parent's DS does not match the child's KSK
-        "ds-unknown-algorithm", // the DS names an algorithm no resolver knows: insecure, not bogus
-        "no-ds", // no DS at all: an island of security, insecure
-      ])
-      .optional(),
+    /** A DNS fault: the case's mail domain becomes a child zone of remote.test, signed by the
+     *  harness with this fault (RFC 4035 bogus or insecure states, failed or empty lookups). */
+    dnsFault: DnsFault.optional(),
+    /** Aliases (RFC 7672 §2.2.2 and §2.2.3), with dnsFault "none": in the case's own child zone,
+     *  the MX host or the TLSA owner is a CNAME. */
+    cname: CnameLayout.optional(),
     /** Mail-client security on top of the MTA hop: the message is S/MIME signed (and maybe
      *  encrypted) by the lab's mail client, with SMIMEA records (RFC 8162) for the addresses. */
     smime: SmimeSetup.optional(),
@@ -164,7 +202,34 @@ export const Case = z
       .strict()
       .default({ rfc: [], nist: [] }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const noTlsa = c.dnsFault === "tlsa-nxdomain" || c.dnsFault === "tlsa-nodata";
+    if (noTlsa && c.tlsa.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["tlsa"],
+        message: `dnsFault '${c.dnsFault}' publishes no TLSA: write tlsa: []`,
+      });
+    if (!noTlsa && c.tlsa.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["tlsa"],
+        message: "at least one TLSA record (tlsa: [] only with dnsFault tlsa-nxdomain or tlsa-nodata)",
+      });
+    if (c.cname && c.dnsFault !== "none")
+      ctx.addIssue({
+        code: "custom",
+        path: ["cname"],
+        message: "a cname layout needs dnsFault: none (the case's own child zone, correctly signed)",
+      });
+    if ((c.dnsFault || c.cname) && (c.backupMx || c.attack))
+      ctx.addIssue({
+        code: "custom",
+        path: ["dnsFault"],
+        message: "a case with its own child zone has no backup MX and no attack",
+      });
+  });
 export type Case = z.infer<typeof Case>;
 
 export const Scenario = z

@@ -4,6 +4,8 @@ import type { SenderPlan, SitePlan, WorldPlan } from "../plan/plan.ts";
 import { WORLD_SUBNET } from "../plan/addressing.ts";
 import type { Role } from "../schema/scenario.ts";
 import type { Context } from "./template.ts";
+import { servedCaseZones } from "./case-zones.ts";
+import { hasOwnZone } from "./world-files.ts";
 
 export type HostName = "root" | "lab" | "remote" | "mua" | "attacker";
 
@@ -86,11 +88,13 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
         probeZone: `${s.zone}.`,
         zones: [
           { name: `${s.zone}.`, file: signedZoneFile(p, s.zone) },
-          // The remote authority also serves the child zones of the DNSSEC-fault cases.
+          // The remote authority also serves the DNS-fault cases' own zones (a broken file
+          // included, which it cannot load).
           ...(s.name === "remote"
             ? w.cases
-                .filter((c) => c.case.dnsFault)
-                .map((c) => ({ name: `${c.domain}.`, file: signedZoneFile(p, c.domain) }))
+                .filter(hasOwnZone)
+                .flatMap((c) => servedCaseZones(w, c))
+                .map((z) => ({ name: `${z}.`, file: signedZoneFile(p, z) }))
             : []),
         ],
       }),

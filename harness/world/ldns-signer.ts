@@ -7,6 +7,12 @@ export interface LdnsSigned {
   signedFile: string;
   ds: string[]; // SHA-256 DS of the KSK
   ksk: string; // DNSKEY RR of the KSK (the trust anchor, for the root)
+  keys: LdnsKeys; // the key files' base names in dir, to sign again with the same keys
+}
+
+export interface LdnsKeys {
+  ksk: string;
+  zsk: string;
 }
 
 async function keygen(dir: string, zone: string, ksk: boolean): Promise<string> {
@@ -15,15 +21,19 @@ async function keygen(dir: string, zone: string, ksk: boolean): Promise<string> 
   return stdout.trim().split("\n").pop()!;
 }
 
-/** Sign `zone` (text already in dir/<file>) with a fresh ECDSA P-256 KSK and ZSK. */
+/** Sign `zone` (text already in dir/<file>) with a fresh ECDSA P-256 KSK and ZSK, or with the
+ *  keys of an earlier call in the same folder. */
 export async function ldnsSignZone(
   dir: string,
   zone: string,
   file: string,
   dates: { inception?: string; expiration?: string } = {},
+  keys?: LdnsKeys,
 ): Promise<LdnsSigned> {
   const origin = zone === "." ? "." : `${zone}.`;
-  const [kskBase, zskBase] = await Promise.all([keygen(dir, origin, true), keygen(dir, origin, false)]);
+  const [kskBase, zskBase] = keys
+    ? [keys.ksk, keys.zsk]
+    : await Promise.all([keygen(dir, origin, true), keygen(dir, origin, false)]);
   const signedFile = join(dir, `${file}.signed`);
   const dateArgs = [
     ...(dates.inception ? ["-i", dates.inception] : []),
@@ -35,7 +45,7 @@ export async function ldnsSignZone(
     .split("\n")
     .filter((l) => /\sDS\s/.test(l));
   const ksk = readFileSync(join(dir, `${kskBase}.key`), "utf8").trim();
-  return { signedFile, ds, ksk };
+  return { signedFile, ds, ksk, keys: { ksk: kskBase, zsk: zskBase } };
 }
 
 export function writeText(path: string, text: string): string {

@@ -134,13 +134,14 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
       presented,
     });
     pki.certPems.set(c.id, [presented.certPem, ...presented.chainPems].join(""));
-    pki.tlsa.set(
-      c.id,
-      c.tlsa.map((spec) => {
+    const records = (specs: typeof c.tlsa) =>
+      specs.map((spec) => {
         const of = spec.of ?? (spec.usage === 0 || spec.usage === 2 ? "ta" : "presented");
         return tlsaFor(sourcePem(of, presented, spare, ca, other), spec);
-      }),
-    );
+      });
+    pki.tlsa.set(c.id, records(c.tlsa));
+    // With an MX alias: a second RRset at the alias itself (the original name).
+    if (c.cname?.originalTlsa) pki.tlsa.set(`${c.id}#original`, records(c.cname.originalTlsa));
   });
   return pki;
 }

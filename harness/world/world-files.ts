@@ -1,17 +1,24 @@
-// The unsigned zones of a world: the two site zones, and a child zone per DNSSEC-fault case.
+// The unsigned zones of a world: the two site zones, and per DNS-fault case its own subtree
+// (the mail domain's child zone, and the zones some layouts delegate below it).
 // Pure: PKI-derived TLSA records are inputs.
-import type { WorldPlan } from "../plan/plan.ts";
-import type { FaultChild } from "./fault-zones.ts";
+import type { CasePlan, WorldPlan } from "../plan/plan.ts";
+import { caseZones, type CaseZone } from "./case-zones.ts";
 import type { TlsaRdata } from "./tlsa.ts";
-import { childZone, labZone, remoteZone } from "./zones.ts";
+import { labZone, remoteZone } from "./zones.ts";
+
+export interface CaseSubtree {
+  caseId: string;
+  /** The owner of the A RRset the a-* faults break. */
+  mxHost: string;
+  top: CaseZone;
+}
+
+/** Does the case have its own child zone (a DNS fault or an alias layout)? */
+export const hasOwnZone = (cp: CasePlan) => cp.case.dnsFault !== undefined;
 
 export function unsignedSiteZones(w: WorldPlan, tlsa: Map<string, TlsaRdata[]>, serial: number) {
-  const children: FaultChild[] = w.cases
-    .filter((cp) => cp.case.dnsFault)
-    .map((cp) => ({
-      zone: cp.domain,
-      text: childZone(w, cp, tlsa.get(cp.case.id) ?? [], serial),
-      fault: cp.case.dnsFault!,
-    }));
+  const children: CaseSubtree[] = w.cases
+    .filter(hasOwnZone)
+    .map((cp) => ({ caseId: cp.case.id, mxHost: cp.mxHost, top: caseZones(w, cp, tlsa, serial) }));
   return { lab: labZone(w, serial), remote: remoteZone(w, tlsa, serial), children };
 }

@@ -1,6 +1,6 @@
 // Unsigned zone texts for the world's private DNS tree: ".", "test.", "lab.test.", "remote.test.".
 // Pure: DS records of the children are inputs, so a parent is rendered after its children are signed.
-import type { CasePlan, SitePlan, WorldPlan } from "../plan/plan.ts";
+import type { SitePlan, WorldPlan } from "../plan/plan.ts";
 import { tlsaOwner, tlsaPresentation, type TlsaRdata } from "./tlsa.ts";
 
 const TTL = 300;
@@ -58,8 +58,8 @@ export function remoteZone(w: WorldPlan, tlsaByCase: Map<string, TlsaRdata[]>, s
   const lines = siteHead(w.remote, serial);
   for (const cp of w.cases) {
     if (cp.case.dnsFault) {
-      // Its own child zone; the delegation (NS, and DS unless the fault removes it) is added
-      // once the child is signed.
+      // Its own child zone (case-zones.ts); the delegation's DS, unless the fault removes it,
+      // is added once the child is signed.
       lines.push(`; case ${cp.case.id}: delegated to the child zone ${cp.domain}.`);
       lines.push(`${cp.domain}. ${TTL} IN NS ${w.remote.authorityHost}.`);
       continue;
@@ -76,16 +76,4 @@ export function remoteZone(w: WorldPlan, tlsaByCase: Map<string, TlsaRdata[]>, s
     }
   }
   return [...lines, ""].join("\n");
-}
-
-/** A case's own child zone (for DNSSEC faults): its MX host, address and TLSA RRset. */
-export function childZone(w: WorldPlan, cp: CasePlan, tlsa: TlsaRdata[], serial: number): string {
-  return [
-    ...soa(cp.domain, w.remote.authorityHost, serial),
-    `${cp.domain}. ${TTL} IN NS ${w.remote.authorityHost}.`,
-    `${cp.domain}. ${TTL} IN MX 10 ${cp.mxHost}.`,
-    `${cp.mxHost}. ${TTL} IN A ${cp.endpointIp}`,
-    ...tlsa.map((r) => tlsaPresentation(tlsaOwner(cp.mxHost), r, TTL)),
-    "",
-  ].join("\n");
 }

@@ -8,7 +8,8 @@ import type { WorldPlan } from "../../plan/plan.ts";
 import { signedZoneFile } from "../../world/instances.ts";
 import { ldnsSignZone } from "../../world/ldns-signer.ts";
 import { rootZone, tldZone } from "../../world/zones.ts";
-import { signFaultChild, type FaultChild } from "../../world/fault-zones.ts";
+import { signCaseZones } from "../../world/fault-zones.ts";
+import type { CaseSubtree } from "../../world/world-files.ts";
 
 export interface SignResult {
   signedZoneFile: string;
@@ -34,19 +35,24 @@ export interface SignedTree {
 export async function signTree(
   w: WorldPlan,
   envs: Map<string, Implementation>,
-  unsigned: { lab: string; remote: string; children?: FaultChild[] },
+  unsigned: { lab: string; remote: string; children?: CaseSubtree[] },
   zonesDir: string,
   serial: number,
   /** A short folder: signers keep Unix sockets in their work folder (at most 107 bytes a path). */
   shortDir: string,
 ): Promise<SignedTree> {
   mkdirSync(zonesDir, { recursive: true });
-  // Fault children first (signed by the harness, then broken on purpose): their DS go into
-  // the remote zone before its own signer signs it.
+  // The cases' own subtrees first (signed by the harness bottom-up, then broken on purpose):
+  // their DS go into the remote zone before its own signer signs it. A zone nobody serves
+  // (delegated to where no name server is) is kept beside the others, as evidence.
   const children = await Promise.all(
-    (unsigned.children ?? []).map((c) => signFaultChild(join(shortDir, "faults", c.zone), c)),
+    (unsigned.children ?? []).map((c) => signCaseZones(join(shortDir, "faults", c.top.zone), c.top, c.mxHost)),
   );
-  for (const c of children) copyFileSync(c.signedFile, signedZoneFile({ zonesDir }, c.zone));
+  for (const z of children.flatMap((c) => c.zones))
+    copyFileSync(
+      z.file,
+      z.served === "nowhere" ? join(zonesDir, `${z.zone}.zone.served-by-nobody`) : signedZoneFile({ zonesDir }, z.zone),
+    );
   const remoteText = unsigned.remote + children.flatMap((c) => c.ds).join("\n") + "\n";
   const sites = [
     { site: w.lab, text: unsigned.lab },
