@@ -72,7 +72,7 @@ export async function signAndStartDaemons(world: StartedWorld, pki: Promise<Worl
   world.tree = await signTree(
     plan,
     s.envs,
-    unsignedSiteZones(plan, world.tlsa, s.serial),
+    unsignedSiteZones(plan, world.tlsa, s.serial, world.pki.smime),
     s.paths.zonesDir,
     s.serial,
     s.paths.socketsDir,

@@ -60,8 +60,11 @@ export class MuaClient implements AsyncDisposable {
     return this.call({ op: "submit-smime", ...r });
   }
 
-  lookupSmimea(r: Omit<SmimeaLookupRequest, "op">): Promise<SmimeaLookup> {
-    return this.call({ op: "lookup-smimea", ...r });
+  async lookupSmimea(r: Omit<SmimeaLookupRequest, "op">): Promise<SmimeaLookup> {
+    const a = await this.call<SmimeaLookup>({ op: "lookup-smimea", ...r });
+    // Buffers cross the socket as JSON ({ type: "Buffer", data: [...] }): make them Buffers again.
+    const revive = (c: unknown) => (Buffer.isBuffer(c) ? c : Buffer.from((c as { data: number[] }).data));
+    return { ...a, records: a.records.map((x) => ({ ...x, certificate: revive(x.certificate) })) };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -18,7 +18,8 @@ export interface CaseZone {
   text: string;
   signed: boolean;
   /** What the harness breaks after signing (signatures), or in the DS its parent publishes. */
-  fault?: DnsFault;
+  /** ...or the harness's own S/MIME fault: the SMIMEA RRset's signature altered. */
+  fault?: DnsFault | "smimea-bad-rrsig";
   served: ZoneServed;
   children: CaseZone[];
 }

@@ -4,7 +4,6 @@
 // (past or future dates, an altered signature, a removed RRSIG, a wrong DS, a file that does not load).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DnsFault } from "../schema/scenario.ts";
 import type { CaseZone, ZoneServed } from "./case-zones.ts";
 import { ldnsSignZone } from "./ldns-signer.ts";
 
@@ -96,7 +95,7 @@ const NOT_YET_VALID = () => ({
 });
 
 /** The DS a parent publishes for a signed child with this fault. */
-function dsFor(ds: string[], fault?: DnsFault): string[] {
+function dsFor(ds: string[], fault?: CaseZone["fault"]): string[] {
   if (fault === "no-ds") return [];
   if (fault === "ds-wrong-digest") return ds.map((d) => alterDs(d, "digest"));
   if (fault === "ds-unknown-algorithm") return ds.map((d) => alterDs(d, "algorithm"));
@@ -118,6 +117,7 @@ export async function signCaseZones(dir: string, z: CaseZone, mxHost: string): P
     const r = await ldnsSignZone(dir, z.zone, file, dates);
     let signed = readFileSync(r.signedFile, "utf8");
     if (z.fault === "bad-rrsig") signed = alterRrsig(signed, "TLSA");
+    if (z.fault === "smimea-bad-rrsig") signed = alterRrsig(signed, "SMIMEA");
     if (z.fault === "missing-rrsig") signed = dropRrsig(signed, "TLSA");
     if (z.fault === "a-bad-rrsig") signed = alterRrsig(signed, "A", mxHost);
     if (z.fault === "a-missing-rrsig") signed = dropRrsig(signed, "A", mxHost);

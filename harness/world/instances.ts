@@ -6,6 +6,7 @@ import type { Role } from "../schema/scenario.ts";
 import type { Context } from "./template.ts";
 import { servedCaseZones } from "./case-zones.ts";
 import { hasOwnZone } from "./world-files.ts";
+import { smimeServedZones } from "./smime-zones.ts";
 
 export type HostName = "root" | "lab" | "remote" | "mua" | "attacker";
 
@@ -96,6 +97,8 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
                 .flatMap((c) => servedCaseZones(w, c))
                 .map((z) => ({ name: `${z}.`, file: signedZoneFile(p, z) }))
             : []),
+          // ...and each site the child zones that hold the S/MIME cases' SMIMEA records.
+          ...smimeServedZones(w)[s.name].map((z) => ({ name: `${z}.`, file: signedZoneFile(p, z) })),
         ],
       }),
     );

@@ -35,7 +35,7 @@ export interface SignedTree {
 export async function signTree(
   w: WorldPlan,
   envs: Map<string, Implementation>,
-  unsigned: { lab: string; remote: string; children?: CaseSubtree[] },
+  unsigned: { lab: string; remote: string; children?: CaseSubtree[]; labChildren?: CaseSubtree[] },
   zonesDir: string,
   serial: number,
   /** A short folder: signers keep Unix sockets in their work folder (at most 107 bytes a path). */
@@ -45,17 +45,20 @@ export async function signTree(
   // The cases' own subtrees first (signed by the harness bottom-up, then broken on purpose):
   // their DS go into the remote zone before its own signer signs it. A zone nobody serves
   // (delegated to where no name server is) is kept beside the others, as evidence.
-  const children = await Promise.all(
-    (unsigned.children ?? []).map((c) => signCaseZones(join(shortDir, "faults", c.top.zone), c.top, c.mxHost)),
-  );
-  for (const z of children.flatMap((c) => c.zones))
+  const signSubtrees = (list: CaseSubtree[] = []) =>
+    Promise.all(list.map((c) => signCaseZones(join(shortDir, "faults", c.top.zone), c.top, c.mxHost)));
+  const [children, labChildren] = await Promise.all([
+    signSubtrees(unsigned.children),
+    signSubtrees(unsigned.labChildren),
+  ]);
+  for (const z of [...children, ...labChildren].flatMap((c) => c.zones))
     copyFileSync(
       z.file,
       z.served === "nowhere" ? join(zonesDir, `${z.zone}.zone.served-by-nobody`) : signedZoneFile({ zonesDir }, z.zone),
     );
   const remoteText = unsigned.remote + children.flatMap((c) => c.ds).join("\n") + "\n";
   const sites = [
-    { site: w.lab, text: unsigned.lab },
+    { site: w.lab, text: unsigned.lab + labChildren.flatMap((c) => c.ds).join("\n") + "\n" },
     { site: w.remote, text: remoteText },
   ];
   const signerName = w.stack.signer;
