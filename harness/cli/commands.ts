@@ -72,6 +72,7 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
           repoRoot,
           profile: opts.profile,
           weakenSender: opts.weakenSender,
+          weakenMua: opts.weakenMua,
           weakenLevel: opts.weakenLevel,
           driver: opts.driver,
           imapPassword: randomBytes(9).toString("base64url"),

@@ -30,6 +30,8 @@ options:
   --driver D         netns (default: namespaces on this machine) or docker (one container per
                      host; needs harness/driver/docker/setup.sh). The verdicts must not differ.
   --weaken-sender    developer check: render the senders with opportunistic TLS and no DANE
+  --weaken-mua       developer check: the receiving mail client believes any S/MIME signature
+                     (no SMIMEA binding, no cryptographic check); the smime cases must go red
                      (Postfix smtp_tls_security_level = may). The run must then go red.
   --cleartext-sender developer check: render the senders with no TLS at all; the packet
                      capture then sees every message in cleartext. The run must go red.
@@ -51,6 +53,7 @@ export interface CliOptions {
   scenariosDir?: string;
   bindingsFile?: string;
   weakenSender: boolean;
+  weakenMua: boolean;
   repeat: number;
   weakenLevel: "may" | "none";
   run?: string;
@@ -81,6 +84,7 @@ export function parseCli(argv: string[]): CliOptions {
       driver: { type: "string", default: "netns" },
       bindings: { type: "string" },
       "weaken-sender": { type: "boolean", default: false },
+      "weaken-mua": { type: "boolean", default: false },
       "cleartext-sender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -111,6 +115,7 @@ export function parseCli(argv: string[]): CliOptions {
     run: values.run,
     bindingsFile: values.bindings,
     weakenSender: values["weaken-sender"]! || values["cleartext-sender"]!,
+    weakenMua: values["weaken-mua"]!,
     repeat: (() => {
       const n = Number(values.repeat);
       if (!Number.isInteger(n) || n < 1)

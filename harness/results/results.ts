@@ -62,7 +62,7 @@ export interface Results {
   profile: Profile;
   started: string;
   finished: string;
-  options: { weakenedSender: boolean; senderTlsLevel?: string };
+  options: { weakenedSender: boolean; senderTlsLevel?: string; weakenedMua?: boolean };
   worlds: WorldResult[];
   cells: CellResult[];
   peakRssMiB: number;

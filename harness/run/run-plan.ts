@@ -32,6 +32,8 @@ export interface RunOptions {
   weakenSender: boolean;
   /** With weakenSender: "may" (opportunistic TLS, the default) or "none" (no TLS at all). */
   weakenLevel?: "may" | "none";
+  /** The receiving mail client believes any signed message (developer check of the S/MIME cases). */
+  weakenMua?: boolean;
   imapPassword: string;
   progress: (line: string) => void;
   /** Which driver brings worlds up; netns unless asked. */
@@ -134,6 +136,7 @@ export async function runWorld(
       smtpTlsSecurityLevel: opts.weakenSender ? (opts.weakenLevel ?? "may") : "dane",
       imapPassword: opts.imapPassword,
       progress: opts.progress,
+      weakenMua: opts.weakenMua,
     });
   } catch (e) {
     const reason = `world ${w.id} did not come up: ${(e as Error).message}`;
@@ -209,6 +212,7 @@ export async function runPlan(
     options: {
       weakenedSender: opts.weakenSender,
       ...(opts.weakenSender ? { senderTlsLevel: opts.weakenLevel ?? "may" } : {}),
+      ...(opts.weakenMua ? { weakenedMua: true } : {}),
     },
     worlds: [],
     cells: [],

@@ -14,10 +14,6 @@ import { signedDataCertificates } from "../smime/cms-structures.ts";
 import { splitAddress } from "../smime/smimea-owner.ts";
 import { VERIFIERS, type VerifierResult } from "../smime/verifiers/index.ts";
 
-/** A client that believes any signed message: no SMIMEA binding and no cryptographic check.
- *  The deliberately weakened receiver that proves the S/MIME cases can fail. */
-export const WEAK_MUA_ENV = "NCCOE_WEAKEN_MUA";
-
 export function smimeUsersOf(world: StartedWorld, cell: CellPlan): SmimeCaseUsers {
   const u = world.pki?.smime.get(cell.caseId);
   if (!u) throw new Error(`${cell.id}: the world made no S/MIME users for this case`);
@@ -92,7 +88,9 @@ export async function receiveSmime(
       files["smime-decrypt-error.txt"] = (e as Error).message;
     }
   }
-  const weak = process.env[WEAK_MUA_ENV] === "1";
+  // The deliberately weakened receiver (--weaken-mua), which proves the S/MIME cases can fail:
+  // it believes any signed message, with no SMIMEA binding and no cryptographic check.
+  const weak = world.opts.weakenMua === true;
   const v = await verifySignedMessage(content);
   const from = /<([^>]+)>/.exec(v.fromHeader ?? "")?.[1] ?? v.fromHeader?.trim() ?? u.senderAddress;
   const lookup = await world.mua!.lookupSmimea({ server: world.plan.remote.resolverIp, address: from });

@@ -29,6 +29,8 @@ export interface UpOptions {
   smtpTlsSecurityLevel: string;
   imapPassword: string;
   progress?: (line: string) => void;
+  /** The deliberately weakened receiving mail client (S/MIME): no SMIMEA binding, no check. */
+  weakenMua?: boolean;
 }
 
 export interface Timings {
