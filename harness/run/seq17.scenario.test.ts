@@ -1,42 +1,15 @@
 // Sequence 17 on real daemons: the DANE-EE case and its negative twin pass; a deliberately
 // weakened sender (opportunistic TLS, no DANE) turns both red, which proves the suite can fail.
-import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadAll } from "../cli/load-all.ts";
-import { listNamespaces } from "../driver/netns/network.ts";
-import { newRunId } from "../driver/netns/names.ts";
-import { runPlan } from "./run-plan.ts";
-import { canRunDaemons } from "./scenario-support.ts";
+import { canRunDaemons, runForTest } from "./scenario-support.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 const ready = canRunDaemons(["postfix", "nsd", "unbound", "dovecot", "ods-enforcer", "tcpdump"]);
 
-async function runSeq17(weakenSender: boolean, weakenLevel: "may" | "none" = "may", cases: string[] = []) {
-  // The canonical roster only: Postfix with NSD + Unbound + OpenDNSSEC.
-  const loaded = loadAll(repoRoot, {
-    sequences: [17],
-    cases,
-    profile: "rfc7672",
-    mta: ["postfix"],
-    dns: ["nsd+unbound+opendnssec"],
-  });
-  const runId = newRunId();
-  const results = await runPlan(loaded.worlds, loaded.envs, {
-    runId,
-    runDir: mkdtempSync(join(tmpdir(), `nccoe-test-${runId}-`)),
-    repoRoot,
-    profile: "rfc7672",
-    weakenSender,
-    weakenLevel,
-    imapPassword: randomBytes(6).toString("hex"),
-    progress: () => undefined,
-  });
-  const leftovers = (await listNamespaces()).filter((n) => n.includes(runId));
-  return { results, leftovers, byId: new Map(results.cells.map((c) => [c.caseId, c])) };
-}
+// The canonical roster only: Postfix with NSD + Unbound + OpenDNSSEC.
+const runSeq17 = (weakenSender: boolean, weakenLevel: "may" | "none" = "may", cases: string[] = []) =>
+  runForTest(repoRoot, { sequences: [17], cases }, { weakenSender, weakenLevel });
 
 describe.skipIf(!ready)("sequence 17 on real daemons (needs root and the Debian packages)", () => {
   it("delivers over DANE-verified TLS, withholds on a wrong digest, and leaves nothing behind", async () => {

@@ -1,42 +1,14 @@
 // The S/MIME catalogue on real daemons (Postfix, Dovecot, NSD + Unbound + OpenDNSSEC, and the
 // three verifiers): every case as expected; then a deliberately weakened receiving client (no
 // SMIMEA binding, no cryptographic check) turns the tampered, mismatched and impostor cases red.
-import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadAll } from "../cli/load-all.ts";
-import { listNamespaces } from "../driver/netns/network.ts";
-import { newRunId } from "../driver/netns/names.ts";
-import { runPlan } from "./run-plan.ts";
-import { canRunDaemons } from "./scenario-support.ts";
+import { canRunDaemons, runForTest } from "./scenario-support.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 const ready = canRunDaemons(["postfix", "nsd", "unbound", "dovecot", "ods-enforcer", "openssl", "cmsutil", "gpgsm"]);
 
-async function runSmime(weakenMua: boolean) {
-  const loaded = loadAll(repoRoot, {
-    catalogues: ["smime"],
-    cases: [],
-    profile: "rfc7672",
-    mta: ["postfix"],
-    dns: ["nsd+unbound+opendnssec"],
-  });
-  const runId = newRunId();
-  const results = await runPlan(loaded.worlds, loaded.envs, {
-    runId,
-    runDir: mkdtempSync(join(tmpdir(), `nccoe-test-${runId}-`)),
-    repoRoot,
-    profile: "rfc7672",
-    weakenSender: false,
-    weakenMua,
-    imapPassword: randomBytes(6).toString("hex"),
-    progress: () => undefined,
-  });
-  const leftovers = (await listNamespaces()).filter((n) => n.includes(runId));
-  return { results, leftovers, byId: new Map(results.cells.map((c) => [c.caseId, c])) };
-}
+const runSmime = (weakenMua: boolean) => runForTest(repoRoot, { catalogues: ["smime"] }, { weakenMua });
 
 describe.skipIf(!ready)("the S/MIME catalogue on real daemons (needs root and the Debian packages)", () => {
   it("passes every case, with the verifiers' verdicts recorded, and leaves nothing behind", async () => {
