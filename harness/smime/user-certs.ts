@@ -30,6 +30,8 @@ export interface SmimeUserOptions {
   ca?: LocalCa;
   notBefore?: Date;
   notAfter?: Date;
+  /** A key to certify (PKCS#8 PEM, of keyType) instead of a fresh one: RSA keys are slow to make. */
+  keyPem?: string;
 }
 
 const EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4";
@@ -59,7 +61,7 @@ function assertAsciiAddress(address: string): void {
 export async function smimeUser(opts: SmimeUserOptions): Promise<SmimeUser> {
   assertAsciiAddress(opts.address);
   const keyType = opts.keyType ?? "rsa-2048";
-  const keyPem = await newKeyPem(keyType);
+  const keyPem = opts.keyPem ?? (await newKeyPem(keyType));
   const publicKey = publicKeyOf(keyPem);
   const issuer = opts.ca?.intermediate;
   const signerKeyPem = issuer ? issuer.keyPem : keyPem;

@@ -7,7 +7,7 @@ import { LAB_ZONE } from "../plan/plan.ts";
 import type { SmimeaSpec } from "../schema/smime.ts";
 import { smimeaFor, type SmimeaRdata } from "../smime/smimea-record.ts";
 import { smimeUser, type SmimeUser } from "../smime/user-certs.ts";
-import type { LocalCa } from "./pki.ts";
+import { newRsaKeys, type LocalCa } from "./pki.ts";
 
 export interface SmimeCaseUsers {
   senderAddress: string;
@@ -24,8 +24,13 @@ export interface SmimeCaseUsers {
 /** The lab address that signs a case's mail: in the case's own lab domain, "<label>.lab.test". */
 export const smimeSenderDomain = (cp: CasePlan) => `${cp.domain.split(".")[0]}.${LAB_ZONE}`;
 
+/** RSA keys shared by every case's users, each case's four roles on four different keys: making
+ *  a fresh RSA key for every user cost seconds of bring-up. ECDSA keys are made fresh (cheap). */
+const ROLES = { user: 0, impostor: 1, other: 2, recipient: 3 } as const;
+
 export async function makeSmimeUsers(w: WorldPlan, ca: LocalCa): Promise<Map<string, SmimeCaseUsers>> {
   const out = new Map<string, SmimeCaseUsers>();
+  const rsa = w.cases.some((cp) => cp.case.smime) ? await newRsaKeys(4) : [];
   await Promise.all(
     w.cases
       .filter((cp) => cp.case.smime)
@@ -35,12 +40,14 @@ export async function makeSmimeUsers(w: WorldPlan, ca: LocalCa): Promise<Map<str
         const recipientAddress = `bob@${cp.domain}`;
         const keyType = s.signer.key === "ecdsa" ? "ecdsa-p256" : "rsa-2048";
         const fromCa = s.signer.certificate === "local-ca" ? { ca } : {};
-        const mk = (address: string, extra = {}) => smimeUser({ address, keyType, ...fromCa, ...extra });
+        const key = (role: keyof typeof ROLES) => (keyType === "rsa-2048" ? { keyPem: rsa[ROLES[role]] } : {});
         const [user, impostor, other, recipient] = await Promise.all([
-          mk(senderAddress),
-          s.signer.who === "impostor" ? smimeUser({ address: senderAddress, keyType }) : undefined,
-          s.smimea.some((r) => r.of === "other") ? mk(senderAddress) : undefined,
-          smimeUser({ address: recipientAddress, ca }),
+          smimeUser({ address: senderAddress, keyType, ...fromCa, ...key("user") }),
+          s.signer.who === "impostor" ? smimeUser({ address: senderAddress, keyType, ...key("impostor") }) : undefined,
+          s.smimea.some((r) => r.of === "other")
+            ? smimeUser({ address: senderAddress, keyType, ...fromCa, ...key("other") })
+            : undefined,
+          smimeUser({ address: recipientAddress, ca, keyPem: rsa[ROLES.recipient] }),
         ]);
         out.set(cp.case.id, { senderAddress, recipientAddress, user, signer: impostor ?? user, other, recipient });
       }),
