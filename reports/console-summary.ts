@@ -2,6 +2,7 @@
 // per sequence x implementation (stand-ins marked), read from results.json only.
 import type { CellResult, Results } from "../harness/results/results.ts";
 import { counts } from "../harness/results/results.ts";
+import { verifierSummary } from "./verifier-summary.ts";
 
 /** "<sender>/<dns stack>" as in the cell id, e.g. "exchange/ad-dns". */
 function rosterLabel(c: CellResult): string {
@@ -19,7 +20,7 @@ export function consoleSummary(results: Results): string {
   const out: string[] = [];
   out.push("");
   out.push(
-    `run ${results.runId}  profile ${results.profile}${results.options.weakenedSender ? `  (WEAKENED SENDER: TLS level ${results.options.senderTlsLevel ?? "may"})` : ""}`,
+    `run ${results.runId}  profile ${results.profile}${results.options.weakenedSender ? `  (WEAKENED SENDER: TLS level ${results.options.senderTlsLevel ?? "may"})` : ""}${results.options.weakenedMua ? "  (WEAKENED RECEIVING CLIENT: no SMIMEA binding, no signature check)" : ""}`,
   );
   for (const c of results.cells) out.push(`  ${c.outcome.toUpperCase().padEnd(11)} ${c.id.padEnd(34)} ${c.reason}`);
   out.push("");
@@ -54,6 +55,8 @@ export function consoleSummary(results: Results): string {
     for (const c of controls.filter((c) => c.outcome !== "pass"))
       out.push(`  INEFFECTIVE CONTROL ${c.id}: ${c.reason}`);
   }
+  const verifiers = verifierSummary(results.cells);
+  if (verifiers.length) out.push(...verifiers, "");
   out.push(
     `outcomes: pass ${n.pass}, fail ${n.fail}, error ${n.error}, unsupported ${n.unsupported}, skipped ${n.skipped}`,
   );

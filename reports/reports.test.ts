@@ -47,3 +47,18 @@ describe("reporters", () => {
     expect(html).toContain('class="fail"');
   });
 });
+
+describe("the S/MIME verifier summary", () => {
+  it("counts each verifier's verdicts and names a dissent", async () => {
+    const { verifierSummary } = await import("./verifier-summary.ts");
+    const cell = (id: string, trust: "dane" | "none", verdict: "valid" | "untrusted") =>
+      ({
+        id,
+        expected: { rule: "r", accept: [{ delivery: "delivered", smime: { signature: "valid", trust: [trust] } }] },
+        observed: { smime: { verifiers: [{ verifier: "openssl-cms", verdict, reason: "" }] } },
+      }) as never;
+    const lines = verifierSummary([cell("a", "dane", "valid"), cell("b", "none", "valid")]);
+    expect(lines[1]).toMatch(/^openssl-cms\s+2\s+0\s+0\s+0\s+0\s+1\/2$/);
+    expect(lines[2]).toBe("  DISSENT openssl-cms: b");
+  });
+});
