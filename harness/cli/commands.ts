@@ -1,6 +1,7 @@
 // The commands that touch the machine: run, up, down.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { InputError } from "../load/input-error.ts";
 import { join, relative, resolve } from "node:path";
 import { removeStale, register, unregister, keptRuns } from "../driver/netns/registry.ts";
 import { newRunId } from "../driver/netns/names.ts";
@@ -24,8 +25,24 @@ function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
 }
 
+/** What a run writes at the top of its folder; a folder holding only these is an earlier run's. */
+const RUN_ENTRIES = new Set(["results.json", "worlds", "cells", "junit.xml", "matrix.html", "allure-results"]);
+
 function prepareRunDir(repoRoot: string, runId: string, out?: string): string {
   const runDir = out ? resolve(out) : join(repoRoot, "run", `${stamp()}-${runId}`);
+  // An earlier run in the same --out folder is replaced: its logs would otherwise grow with
+  // every run and be read again. Any other non-empty folder is refused, never emptied.
+  if (out && existsSync(runDir) && readdirSync(runDir).length > 0) {
+    const entries = readdirSync(runDir);
+    const foreign = entries.filter((e) => !RUN_ENTRIES.has(e) && !/^repeat-\d+$/.test(e));
+    if (foreign.length > 0)
+      throw new InputError(
+        runDir,
+        "--out",
+        `an empty folder or an earlier run's folder (it holds ${foreign.slice(0, 3).join(", ")})`,
+      );
+    for (const e of entries) rmSync(join(runDir, e), { recursive: true, force: true });
+  }
   mkdirSync(runDir, { recursive: true });
   if (!out) {
     const latest = join(repoRoot, "run", "latest");
