@@ -5,7 +5,9 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 
 export interface DaemonSpec {
   name: string; // for messages, e.g. "remote/postfix mta-receiver"
-  ns: string;
+  /** The network namespace to run in; absent: the machine's own (only the docker driver's
+   *  packet capture, which watches the containers' interfaces from outside). */
+  ns?: string;
   argv: string[];
   cwd: string;
   outputFile: string;
@@ -54,7 +56,8 @@ export class Daemon {
   static start(spec: DaemonSpec): Daemon {
     const fd = openSync(spec.outputFile, "a");
     try {
-      const child = spawn("ip", ["netns", "exec", spec.ns, ...spec.argv], {
+      const [cmd, ...args] = spec.ns ? ["ip", "netns", "exec", spec.ns, ...spec.argv] : spec.argv;
+      const child = spawn(cmd!, args, {
         cwd: spec.cwd,
         env: spec.env ?? process.env,
         stdio: ["ignore", fd, fd],

@@ -11,13 +11,12 @@ import type { WorldPlan } from "../../plan/plan.ts";
 import { run, runOk, type ExecResult } from "../../os/exec.ts";
 import { worldInstances, type HostName } from "../../world/instances.ts";
 import { MuaClient } from "../../mua/client.ts";
-import { signal, waitGone, type Daemon } from "../daemon.ts";
+import { Daemon, signal, waitGone } from "../daemon.ts";
 import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { fileContains, waitFor } from "../probes.ts";
 import { smtpHopFilter } from "../../observe/capture.ts";
 import { REGISTRY_DIR } from "../netns/registry.ts";
 import { StartedWorld, type UpOptions } from "../netns/world.ts";
-import { ContainerDaemon } from "./container-daemon.ts";
 import { containerName, createWorldNetwork, dockerClient, startHostContainer } from "./engine.ts";
 import { removeDeadDockerRuns } from "./leftovers.ts";
 import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
@@ -162,17 +161,19 @@ export async function upDockerWorld(
   }
 }
 
-/** tcpdump on the receiving host's interface (every frame of the MTA-to-MTA hop crosses it), in the remote container. */
-async function startCapture(world: DockerWorld, receiverIp: string, dir: string, cwd: string, pidDir: string) {
+/** tcpdump on every interface of the machine, filtered to the world's SMTP hops: each container's
+ *  veth ends outside it, so this sees the sender-to-receiver hop, the sender-to-attacker hop and
+ *  the mail client's canary alike (each frame twice: once per veth; the scan does not mind).
+ *  Inside one container it would miss the hops that do not touch that container. */
+async function startCapture(world: DockerWorld, receiverIp: string, dir: string, cwd: string, _pidDir: string) {
   const file = join(dir, "smtp-hop.pcap");
   const log = join(dir, "tcpdump.log");
-  const daemon = ContainerDaemon.start({
-    name: "remote/tcpdump",
-    container: world.nsOf("remote"),
+  const daemon = Daemon.start({
+    name: "host/tcpdump",
     argv: [
       "tcpdump",
       "-i",
-      "eth0",
+      "any",
       "-n",
       "-U",
       "--immediate-mode",
@@ -187,13 +188,11 @@ async function startCapture(world: DockerWorld, receiverIp: string, dir: string,
     ],
     cwd,
     outputFile: log,
-    pidFile: join(pidDir, "tcpdump.pid"),
-    containerPid: world.containerPids.get("remote")!,
   });
-  await waitFor("tcpdump listening on the receiver's interface", () => fileContains(log, "listening on eth0"), {
+  await waitFor("tcpdump listening on the machine's interfaces", () => fileContains(log, "listening on any"), {
     alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
   });
-  return { daemon: daemon as unknown as Daemon, file };
+  return { daemon, file };
 }
 
 async function waitValidatedTlsa(world: DockerWorld): Promise<void> {
