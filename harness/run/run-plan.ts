@@ -189,7 +189,12 @@ export async function runWorld(
     const td = performance.now();
     release(started);
     await started[Symbol.asyncDispose]();
-    opts.progress(`${w.id}: torn down in ${((performance.now() - td) / 1000).toFixed(1)} s`);
+    const steps = Object.entries(started.teardownTimings ?? {})
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(", ");
+    opts.progress(
+      `${w.id}: torn down in ${((performance.now() - td) / 1000).toFixed(1)} s${steps ? ` (${steps})` : ""}`,
+    );
   }
 }
 

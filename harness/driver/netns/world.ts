@@ -53,6 +53,8 @@ export class StartedWorld implements AsyncDisposable {
   attacker?: { daemon: Daemon; log: string };
   readonly logs = new LogWatch();
   timings: Partial<Timings> = {};
+  /** Seconds since teardown began, after each step (cumulative). */
+  teardownTimings: Record<string, number> = {};
   private disposed = false;
 
   constructor(
@@ -89,13 +91,21 @@ export class StartedWorld implements AsyncDisposable {
     // Every process of the world gets SIGTERM at once (a daemon's own children too: Postfix's
     // master leaves its starter's process group), then SIGKILL after a short grace; then the
     // namespaces go. Stopping daemons one by one, each with its own deadline, took seconds.
+    const t0 = performance.now();
     if (this.network) {
       const all = [...this.network.nsOf.values(), this.network.hubNs];
       await Promise.all(all.map((ns) => terminateNamespace(ns, 1500)));
-      for (const ns of all) await removeNamespace(ns);
+      this.teardownTimings.terminate = since(t0);
+      // All hosts at once, then the hub: one by one, with another world busy, this took 30 s
+      // (deleting a namespace waits on the machine's mount namespaces, which that world keeps busy).
+      await Promise.all([...this.network.nsOf.values()].map((ns) => removeNamespace(ns)));
+      await removeNamespace(this.network.hubNs);
+      this.teardownTimings.namespaces = since(t0);
     }
     for (const d of this.daemons) await d.stop(500); // anything that lived outside the namespaces
+    this.teardownTimings.daemons = since(t0);
     rmSync(join(REGISTRY_DIR, this.opts.runId, this.plan.id), { recursive: true, force: true });
+    this.teardownTimings.sockets = since(t0);
     try {
       rmdirSync(join(REGISTRY_DIR, this.opts.runId)); // the run's socket folder, once its last world is gone
     } catch {
