@@ -18,11 +18,11 @@ import { Limiter, mapWith } from "./limiter.ts";
 /** Cells in flight at once, over all worlds that are up: enough to keep two cores busy, few
  *  enough that a slow daemon shows up as slow rather than as a pile of time-outs. */
 const CELL_CONCURRENCY = Number(process.env.NCCOE_CELL_CONCURRENCY ?? 32);
-/** Worlds up at once (netns). While one world's cells run, the next comes up and the last is
- *  torn down: bring-up mostly waits on daemons, so overlapping it fills the idle cores. Docker
- *  worlds share container names and subnets, so that driver brings up one at a time. */
+/** Worlds up at once (netns; NCCOE_WORLD_CONCURRENCY). One by default: the cells keep both
+ *  cores busy, and a second world only competed for them (a full run took 256 s with two up at
+ *  once, 238 s with one). Docker worlds share container names and subnets: always one. */
 const worldConcurrency = (driver: RunOptions["driver"]) =>
-  driver === "docker" ? 1 : Number(process.env.NCCOE_WORLD_CONCURRENCY ?? 2);
+  driver === "docker" ? 1 : Number(process.env.NCCOE_WORLD_CONCURRENCY ?? 1);
 
 export interface RunOptions {
   runId: string;
