@@ -4,6 +4,16 @@ import type { CellResult, Results } from "../harness/results/results.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
+/** The S/MIME verifiers' verdicts in a cell, compact: "O✔ N✔ G–" (OpenSSL, NSS, GnuPG). */
+const VERDICT_MARK: Record<string, string> = { valid: "✔", invalid: "✘", untrusted: "⊘", unsupported: "–", error: "!" };
+function verifierMarks(c: CellResult): string {
+  const vs = c.observed?.smime?.verifiers ?? [];
+  if (vs.length === 0) return "";
+  const marks = vs.map((v) => `${v.verifier[0]!.toUpperCase()}${VERDICT_MARK[v.verdict] ?? "?"}`).join(" ");
+  const title = vs.map((v) => `${v.verifier}: ${v.verdict}${v.reason ? ` (${v.reason})` : ""}`).join("; ");
+  return `<br><small class="verifiers" title="${esc(title)}">${marks}</small>`;
+}
+
 function column(c: CellResult): string {
   return c.id.slice(c.id.indexOf("@") + 1);
 }
@@ -33,7 +43,7 @@ export function htmlMatrix(results: Results): string {
           const c = at.get(`${r}@${k}`);
           if (!c) return "<td></td>";
           const mark = { pass: "✔", fail: "✘", error: "!", unsupported: "–", skipped: "·" }[c.outcome];
-          return `<td class="${c.outcome}${c.canonical ? " canonical" : ""}" title="${esc(c.reason)}"><a href="${esc(c.evidence)}/verdict.txt">${mark}</a></td>`;
+          return `<td class="${c.outcome}${c.canonical ? " canonical" : ""}" title="${esc(c.reason)}"><a href="${esc(c.evidence)}/verdict.txt">${mark}</a>${verifierMarks(c)}</td>`;
         })
         .join("");
       return `<tr><th class="case">${esc(r)}</th>${cells}</tr>`;
@@ -44,11 +54,11 @@ export function htmlMatrix(results: Results): string {
 <style>
 body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 6px;text-align:center}
 th.case{text-align:left;font-weight:normal;font-family:monospace}td.pass{background:#d9f2d9}td.fail{background:#f7c6c6}td.error{background:#f9e2a8}
-td.unsupported,td.skipped{background:#eee}td.canonical{outline:2px solid #333;outline-offset:-3px}a{color:inherit;text-decoration:none}
+td.unsupported,td.skipped{background:#eee}small.verifiers{font-size:10px;white-space:nowrap}td.canonical{outline:2px solid #333;outline-offset:-3px}a{color:inherit;text-decoration:none}
 </style></head><body>
 <h1>DANE interoperability matrix</h1>
 <p>Run ${esc(results.runId)}, profile <b>${esc(results.profile)}</b>, ${esc(results.started)} to ${esc(results.finished)}${results.options.weakenedSender ? ", <b>weakened sender</b>" : ""}.
-${[...counts].map(([k, v]) => `${k}: ${v}`).join(", ")}. Framed cells use the guide's own roster; stand-ins are named in the column titles. Each mark links to its verdict and evidence.</p>
+${[...counts].map(([k, v]) => `${k}: ${v}`).join(", ")}. Framed cells use the guide's own roster; stand-ins are named in the column titles. Each mark links to its verdict and evidence. Under an S/MIME cell, each independent verifier's verdict: O = OpenSSL cms, N = NSS cmsutil, G = GnuPG gpgsm; ✔ valid, ✘ invalid, ⊘ untrusted, – unsupported, ! error.</p>
 <table><tr><th>case \\ sender / DNS stack</th>${head}</tr>
 ${body}
 </table></body></html>

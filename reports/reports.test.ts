@@ -62,3 +62,25 @@ describe("the S/MIME verifier summary", () => {
     expect(lines[2]).toBe("  DISSENT openssl-cms: b");
   });
 });
+
+describe("the HTML matrix with S/MIME cells", () => {
+  it("shows each verifier's verdict under the cell", () => {
+    const smimeCell = {
+      ...results.cells[0]!,
+      observed: {
+        ...(results.cells[0]!.observed ?? {}),
+        smime: {
+          reason: "",
+          verifiers: [
+            { verifier: "openssl-cms", verdict: "valid", reason: "" },
+            { verifier: "gpgsm", verdict: "unsupported", reason: "not self-signed" },
+          ],
+        },
+      },
+    } as never;
+    const html = htmlMatrix({ ...results, cells: [smimeCell] });
+    expect(html).toContain(
+      '<small class="verifiers" title="openssl-cms: valid; gpgsm: unsupported (not self-signed)">O✔ G–</small>',
+    );
+  });
+});
