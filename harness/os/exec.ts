@@ -1,8 +1,9 @@
 // Run a command as an argv array (never a shell string) and collect its output. Commands are
 // started by the launcher (launcher.ts), a small child process, so that the harness's own large
 // heap is not forked for every command; where it cannot run, they start from here.
-import { execFile, fork, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { execCollect } from "./exec-file.ts";
 import type { LaunchReply, LaunchRequest } from "./launcher.ts";
 
 export interface ExecResult {
@@ -65,23 +66,11 @@ function ref(c: ChildProcess): void {
 }
 
 function runHere(argv: string[], opts: ExecOptions): Promise<ExecResult> {
-  const [cmd, ...args] = argv;
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      cmd!,
-      args,
-      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 << 20, encoding: "utf8" },
-      (err, stdout, stderr) => {
-        if (err && typeof (err as NodeJS.ErrnoException).code === "string") {
-          reject(new Error(`${argv.join(" ")}: ${err.message}`));
-          return;
-        }
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-        resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
+  return new Promise((resolve, reject) =>
+    execCollect({ argv, ...opts, timeoutMs: opts.timeoutMs ?? 30_000 }, (r) =>
+      "spawnError" in r ? reject(new Error(`${argv.join(" ")}: ${r.spawnError}`)) : resolve(r),
+    ),
+  );
 }
 
 export function run(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
