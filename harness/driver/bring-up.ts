@@ -10,6 +10,7 @@ import { makeWorldPki, pkiPaths, type WorldPki } from "../world/receiver-certs.t
 import { START_ORDER, type Instance, type WorldPaths } from "../world/instances.ts";
 import { unsignedSiteZones } from "../world/world-files.ts";
 import type { Daemon } from "./daemon.ts";
+import { waitFor, type DnsAnswer } from "./probes.ts";
 import { signTree } from "./netns/sign-tree.ts";
 import { writeInstance } from "./netns/start-instance.ts";
 import type { StartedWorld, UpOptions } from "./netns/world.ts";
@@ -99,5 +100,34 @@ export async function signAndStartDaemons(world: StartedWorld, pki: Promise<Worl
       world.timings.validatedTlsa = since();
     }
     if (layer.includes("mta-sender")) world.timings.mtasReady = since();
+  }
+}
+
+/** The lab resolver must validate a TLSA of the world (AD=1) before any mail is sent. `ask`
+ *  queries from the lab host, the way the driver reaches it. On time-out, say what the resolver
+ *  last answered and what the authority serves, so the cause shows. */
+export async function waitValidatedTlsa(
+  plan: WorldPlan,
+  ask: (server: string, name: string, type: string) => Promise<DnsAnswer>,
+): Promise<void> {
+  const cp = plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault) && !c.case.dnsFault && !c.upstreamIp);
+  if (!cp) return;
+  const name = `_25._tcp.${cp.mxHost}`;
+  let last = "no answer yet";
+  try {
+    await waitFor(
+      `lab resolver validating ${name} TLSA (AD=1)`,
+      async () => {
+        const a = await ask(plan.lab.resolverIp, name, "TLSA");
+        last = `${a.rcode}, flags ${a.flags.join(" ") || "-"}, ${a.answer.length} answer records`;
+        return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
+      },
+      { timeoutMs: 30_000 },
+    );
+  } catch (e) {
+    const auth = await ask(plan.remote.authorityIp, name, "TLSA").catch(() => undefined);
+    throw new Error(
+      `${(e as Error).message}; the resolver last answered ${last}; the remote authority answers ${auth ? `${auth.rcode}, ${auth.answer.length} records` : "nothing"}`,
+    );
   }
 }

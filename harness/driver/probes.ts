@@ -18,10 +18,18 @@ export async function dig(
   type: string,
   opts: { cd?: boolean } = {},
 ): Promise<DnsAnswer> {
-  const argv = ["ip", "netns", "exec", ns, "dig", "+dnssec", "+noall", "+comments", "+answer", "+time=1", "+tries=1"];
+  const { stdout } = await run(["ip", "netns", "exec", ns, ...digArgv(server, name, type, opts)], { timeoutMs: 5000 });
+  return parseDig(stdout);
+}
+
+/** One dig query: DO set, header and answer only, one try of one second. */
+export function digArgv(server: string, name: string, type: string, opts: { cd?: boolean } = {}): string[] {
+  const argv = ["dig", "+dnssec", "+noall", "+comments", "+answer", "+time=1", "+tries=1"];
   if (opts.cd) argv.push("+cd");
-  argv.push(`@${server}`, name, type);
-  const { stdout } = await run(argv, { timeoutMs: 5000 });
+  return [...argv, `@${server}`, name, type];
+}
+
+export function parseDig(stdout: string): DnsAnswer {
   const header = /status: ([A-Z]+)/.exec(stdout);
   const flags = /;; flags: ([a-z ]+);/.exec(stdout)?.[1]?.trim().split(/\s+/) ?? [];
   const answer = stdout.split("\n").filter((l) => l && !l.startsWith(";"));

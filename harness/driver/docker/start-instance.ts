@@ -7,7 +7,7 @@ import type { Instance } from "../../world/instances.ts";
 import type { Probe } from "../../schema/manifest.ts";
 import { renderArgv, renderProbes, roleSpec } from "../../world/render.ts";
 import { runOk } from "../../os/exec.ts";
-import { fileContains, unixAnswers, waitFor, type DnsAnswer } from "../probes.ts";
+import { digArgv, fileContains, parseDig, unixAnswers, waitFor, type DnsAnswer } from "../probes.ts";
 import { describeProbe } from "../netns/start-instance.ts";
 import { ContainerDaemon } from "./container-daemon.ts";
 
@@ -19,12 +19,7 @@ export async function execIn(c: StartedTestContainer, argv: string[]) {
 
 /** dig inside a container, parsed as probes.ts dig() parses it. */
 export async function digIn(c: StartedTestContainer, server: string, name: string, type: string): Promise<DnsAnswer> {
-  const argv = ["dig", "+dnssec", "+noall", "+comments", "+answer", "+time=1", "+tries=1", `@${server}`, name, type];
-  const { stdout } = await execIn(c, argv);
-  const header = /status: ([A-Z]+)/.exec(stdout);
-  const flags = /;; flags: ([a-z ]+);/.exec(stdout)?.[1]?.trim().split(/\s+/) ?? [];
-  const answer = stdout.split("\n").filter((l) => l && !l.startsWith(";"));
-  return { rcode: header?.[1] ?? "NO-ANSWER", flags, answer };
+  return parseDig((await execIn(c, digArgv(server, name, type))).stdout);
 }
 
 async function probeOnce(c: StartedTestContainer, p: Probe): Promise<boolean> {

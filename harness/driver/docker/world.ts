@@ -11,10 +11,9 @@ import type { WorldPlan } from "../../plan/plan.ts";
 import { run, runOk, type ExecResult } from "../../os/exec.ts";
 import { worldInstances, type HostName } from "../../world/instances.ts";
 import { MuaClient } from "../../mua/client.ts";
-import { Daemon, signal, waitGone } from "../daemon.ts";
+import { signal, waitGone, type Daemon } from "../daemon.ts";
 import { checkNotStopping, own, release } from "../../os/teardown.ts";
-import { fileContains, waitFor } from "../probes.ts";
-import { smtpHopFilter } from "../../observe/capture.ts";
+import { startSmtpCapture } from "../smtp-capture.ts";
 import { REGISTRY_DIR } from "../netns/registry.ts";
 import { StartedWorld, type UpOptions } from "../netns/world.ts";
 import { containerName, createWorldNetwork, dockerClient, startHostContainer } from "./engine.ts";
@@ -22,7 +21,7 @@ import { removeDeadDockerRuns } from "./leftovers.ts";
 import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
 import { addAddresses, hostSpecs, writeHostEtc } from "./hosts.ts";
 import { startAttacker } from "../netns/attacker.ts";
-import { prepareWorldFiles, signAndStartDaemons } from "../bring-up.ts";
+import { prepareWorldFiles, signAndStartDaemons, waitValidatedTlsa } from "../bring-up.ts";
 
 export class DockerWorld extends StartedWorld {
   readonly containers = new Map<HostName, StartedTestContainer>();
@@ -123,7 +122,12 @@ export async function upDockerWorld(
       }),
     );
     world.timings.namespaces = since(t0);
-    world.capture = await startCapture(world, plan.remote.mtaIp, dir, opts.repoRoot, pidDir);
+    world.capture = await startSmtpCapture({
+      name: "host/tcpdump",
+      receiverIp: plan.remote.mtaIp,
+      dir,
+      cwd: opts.repoRoot,
+    });
     world.daemons.push(world.capture.daemon);
     await signAndStartDaemons(world, pkiPromise, {
       envs,
@@ -140,7 +144,8 @@ export async function upDockerWorld(
           pidDir,
           world.containerPids.get(i.host)!,
         )) as unknown as Daemon | undefined,
-      validatedTlsa: () => waitValidatedTlsa(world),
+      validatedTlsa: () =>
+        waitValidatedTlsa(plan, (server, name, type) => digIn(world.containerOf("lab"), server, name, type)),
     });
     if (plan.cases.some((c) => c.upstreamIp)) {
       // The attacker's proxy (a test instrument) runs in the attacker container's network
@@ -159,52 +164,4 @@ export async function upDockerWorld(
     await world[Symbol.asyncDispose]();
     throw e;
   }
-}
-
-/** tcpdump on every interface of the machine, filtered to the world's SMTP hops: each container's
- *  veth ends outside it, so this sees the sender-to-receiver hop, the sender-to-attacker hop and
- *  the mail client's canary alike (each frame twice: once per veth; the scan does not mind).
- *  Inside one container it would miss the hops that do not touch that container. */
-async function startCapture(world: DockerWorld, receiverIp: string, dir: string, cwd: string, _pidDir: string) {
-  const file = join(dir, "smtp-hop.pcap");
-  const log = join(dir, "tcpdump.log");
-  const daemon = Daemon.start({
-    name: "host/tcpdump",
-    argv: [
-      "tcpdump",
-      "-i",
-      "any",
-      "-n",
-      "-U",
-      "--immediate-mode",
-      // A 256 MiB ring: under load a smaller one dropped packets, which makes the capture unusable.
-      "-B",
-      "262144",
-      "-Z",
-      "root",
-      "-w",
-      file,
-      smtpHopFilter(receiverIp),
-    ],
-    cwd,
-    outputFile: log,
-  });
-  await waitFor("tcpdump listening on the machine's interfaces", () => fileContains(log, "listening on any"), {
-    alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
-  });
-  return { daemon, file };
-}
-
-async function waitValidatedTlsa(world: DockerWorld): Promise<void> {
-  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault) && !c.case.dnsFault && !c.upstreamIp);
-  if (!cp) return;
-  const name = `_25._tcp.${cp.mxHost}`;
-  await waitFor(
-    `lab resolver validating ${name} TLSA (AD=1)`,
-    async () => {
-      const a = await digIn(world.containerOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
-      return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
-    },
-    { timeoutMs: 30_000 },
-  );
 }

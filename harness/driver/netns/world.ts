@@ -11,16 +11,16 @@ import type { TlsaRdata } from "../../world/tlsa.ts";
 import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
 import { own, release } from "../../os/teardown.ts";
-import { dig, fileContains, waitFor } from "../probes.ts";
+import { dig } from "../probes.ts";
 import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN, WORLD_SUBNET } from "../../plan/addressing.ts";
 import { startAttacker } from "./attacker.ts";
-import { smtpHopFilter } from "../../observe/capture.ts";
+import { startSmtpCapture } from "../smtp-capture.ts";
 import { LogWatch } from "../../observe/log-watch.ts";
 import { createNetwork, newNetwork, removeNamespace, terminateNamespace, type Network } from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
 import { type SignedTree } from "./sign-tree.ts";
 import { startInstance } from "./start-instance.ts";
-import { prepareWorldFiles, signAndStartDaemons } from "../bring-up.ts";
+import { prepareWorldFiles, signAndStartDaemons, waitValidatedTlsa } from "../bring-up.ts";
 
 export interface UpOptions {
   runId: string;
@@ -165,7 +165,13 @@ export async function upNetnsWorld(
     ]);
     await createNetwork(world.network);
     world.timings.namespaces = since(t0);
-    world.capture = await startCapture(world.network.hubNs, plan.remote.mtaIp, dir, opts.repoRoot);
+    world.capture = await startSmtpCapture({
+      name: "hub/tcpdump",
+      ns: world.network.hubNs,
+      receiverIp: plan.remote.mtaIp,
+      dir,
+      cwd: opts.repoRoot,
+    });
     world.daemons.push(world.capture.daemon);
     await signAndStartDaemons(world, pkiPromise, {
       envs,
@@ -174,7 +180,7 @@ export async function upNetnsWorld(
       t0,
       say,
       startOne: (impl, i) => startInstance(impl, i, world.nsOf(i.host), opts.repoRoot),
-      validatedTlsa: () => waitValidatedTlsa(world),
+      validatedTlsa: () => waitValidatedTlsa(plan, (server, name, type) => dig(world.nsOf("lab"), server, name, type)),
     });
     if (plan.cases.some((c) => c.upstreamIp)) world.attacker = await startAttacker(world);
     const muaInst = instances.find((i) => i.role === "mua");
@@ -185,62 +191,5 @@ export async function upNetnsWorld(
     release(world);
     await world[Symbol.asyncDispose]();
     throw e;
-  }
-}
-
-/** tcpdump on every bridge port (a bridge device itself does not see forwarded frames), in the hub namespace; it keeps root so it can write into the run folder. */
-async function startCapture(hubNs: string, receiverIp: string, dir: string, cwd: string) {
-  const file = join(dir, "smtp-hop.pcap");
-  const log = join(dir, "tcpdump.log");
-  const daemon = Daemon.start({
-    name: "hub/tcpdump",
-    ns: hubNs,
-    argv: [
-      "tcpdump",
-      "-i",
-      "any",
-      "-n",
-      "-U",
-      "--immediate-mode",
-      // A 256 MiB ring: under load a smaller one dropped packets, which makes the capture unusable.
-      "-B",
-      "262144",
-      "-Z",
-      "root",
-      "-w",
-      file,
-      smtpHopFilter(receiverIp),
-    ],
-    cwd,
-    outputFile: log,
-  });
-  await waitFor("tcpdump listening on the bridge ports", () => fileContains(log, "listening on any"), {
-    alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
-  });
-  return { daemon, file };
-}
-
-/** The lab resolver must validate a TLSA of the world (AD=1) before any mail is sent. */
-async function waitValidatedTlsa(world: StartedWorld): Promise<void> {
-  const cp = world.plan.cases.find((c) => !c.case.tlsa.some((t) => t.fault) && !c.case.dnsFault && !c.upstreamIp);
-  if (!cp) return;
-  const name = `_25._tcp.${cp.mxHost}`;
-  let last = "no answer yet";
-  try {
-    await waitFor(
-      `lab resolver validating ${name} TLSA (AD=1)`,
-      async () => {
-        const a = await dig(world.nsOf("lab"), world.plan.lab.resolverIp, name, "TLSA");
-        last = `${a.rcode}, flags ${a.flags.join(" ") || "-"}, ${a.answer.length} answer records`;
-        return a.rcode === "NOERROR" && a.flags.includes("ad") && a.answer.some((l) => /\sTLSA\s/.test(l));
-      },
-      { timeoutMs: 30_000 },
-    );
-  } catch (e) {
-    // Say what the resolver last answered, and what the authority serves, so the cause shows.
-    const auth = await dig(world.nsOf("lab"), world.plan.remote.authorityIp, name, "TLSA").catch(() => undefined);
-    throw new Error(
-      `${(e as Error).message}; the resolver last answered ${last}; the remote authority answers ${auth ? `${auth.rcode}, ${auth.answer.length} records` : "nothing"}`,
-    );
   }
 }

@@ -1,0 +1,48 @@
+// The packet capture of a world's SMTP hops: tcpdump on every interface where it runs (-i any),
+// filtered to the receiver and the case addresses, writing the run folder's smtp-hop.pcap.
+// netns runs it in the hub namespace (every bridge port; a bridge device itself does not see
+// forwarded frames); docker runs it on the machine, where every container's veth has its outer
+// end. Either way it sees the sender-to-receiver and sender-to-attacker hops and the canary.
+import { join } from "node:path";
+import { smtpHopFilter } from "../observe/capture.ts";
+import { Daemon } from "./daemon.ts";
+import { fileContains, waitFor } from "./probes.ts";
+
+export async function startSmtpCapture(opts: {
+  name: string;
+  /** The network namespace; absent: the machine's own. */
+  ns?: string;
+  receiverIp: string;
+  dir: string;
+  cwd: string;
+}): Promise<{ daemon: Daemon; file: string }> {
+  const file = join(opts.dir, "smtp-hop.pcap");
+  const log = join(opts.dir, "tcpdump.log");
+  const daemon = Daemon.start({
+    name: opts.name,
+    ns: opts.ns,
+    argv: [
+      "tcpdump",
+      "-i",
+      "any",
+      "-n",
+      "-U",
+      "--immediate-mode",
+      // A 256 MiB ring: under load a smaller one dropped packets, which makes the capture unusable.
+      "-B",
+      "262144",
+      // It keeps root, so it can write into the run folder.
+      "-Z",
+      "root",
+      "-w",
+      file,
+      smtpHopFilter(opts.receiverIp),
+    ],
+    cwd: opts.cwd,
+    outputFile: log,
+  });
+  await waitFor(`${opts.name} listening`, () => fileContains(log, "listening on any"), {
+    alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
+  });
+  return { daemon, file };
+}
