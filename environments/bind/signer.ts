@@ -12,20 +12,15 @@
 // signed (see signed-zone.ts), writes it out as the signed zone file, derives the DS (SHA-256) of
 // the KSK that signs the DNSKEY RRset with dnssec-dsfromkey, checks that key is the KSK in named's
 // key directory, and stops named (SIGTERM, deadline, SIGKILL), on success and on failure alike.
-import { spawn } from "node:child_process";
-import {
-  closeSync,
-  copyFileSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isGone, signal, waitGone } from "../../harness/driver/daemon.ts";
+import {
+  privateNetnsOf,
+  startPrivateServer,
+  stopPrivateServer,
+  untilServer,
+} from "../../harness/driver/private-server.ts";
 import { run } from "../../harness/os/exec.ts";
 import { renderTemplate } from "../../harness/world/template.ts";
 import { absolute, fullySigned, keyTag, type SignedZone } from "./signed-zone.ts";
@@ -48,7 +43,6 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 const PORT = 10053; // inside the private namespace only
 const DS_TTL = 3600;
 const STOP_MS = 3000;
-const POLL_MS = 20;
 
 export async function signZone(req: SignRequest): Promise<SignResult> {
   const t0 = performance.now();
@@ -85,16 +79,20 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
   };
   writeFileSync(f.conf, renderTemplate(readFileSync(tpl, "utf8"), vars, tpl));
 
-  const named = startNamed(f.conf, f.log);
+  const named = startPrivateServer(
+    join(HERE, "in-private-net.sh"),
+    ["named", "-g", "-4", "-n", "1", "-c", f.conf],
+    f.log,
+  );
   let failure: unknown;
   let result: Omit<SignResult, "seconds"> | undefined;
   try {
-    const netns = await until("named in its private network namespace", deadlineAt, named, () =>
-      privateNetns(named.pid),
+    const netns = await untilServer("named in its private network namespace", deadlineAt, named, () =>
+      privateNetnsOf(named),
     );
     const inNs = ["nsenter", `--net=${netns}`, "--"];
     const left = () => Math.max(1000, deadlineAt - Date.now());
-    const signed = await until(`a fully signed AXFR of ${origin}`, deadlineAt, named, async () => {
+    const signed = await untilServer(`a fully signed AXFR of ${origin}`, deadlineAt, named, async () => {
       const broken = zoneLoadError(f.log);
       if (broken) throw new Error(`named could not load the zone: ${broken}`);
       const dig = [...inNs, "dig", "-p", String(PORT), "@127.0.0.1", origin, "AXFR"];
@@ -110,71 +108,13 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
   } catch (e) {
     failure = e ?? new Error("unknown failure");
   }
-  const stopped = await stopNamed(named);
+  const stopped = await stopPrivateServer(named, STOP_MS);
   const seconds = (performance.now() - t0) / 1000;
   if (result && failure === undefined && stopped) return { ...result, seconds };
   const why = failure instanceof Error ? failure.message : failure !== undefined ? String(failure) : "";
   const lines = [`bind signZone(${origin}) failed after ${seconds.toFixed(2)} s: ${why}`];
   if (!stopped) lines.push(`named (pid ${named.pid}) did not exit after SIGKILL`);
   throw new Error([...lines, ...logFiles.map((l) => tail(l))].join("\n"), { cause: failure });
-}
-
-interface Named {
-  pid: number;
-  exit?: string; // set once it has exited
-}
-
-function startNamed(conf: string, outputFile: string): Named {
-  const argv = ["setpriv", "--pdeathsig", "KILL", "--", "unshare", "--net", "--"];
-  argv.push("/bin/sh", join(HERE, "in-private-net.sh"), "named", "-g", "-4", "-n", "1", "-c", conf);
-  const fd = openSync(outputFile, "a");
-  try {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", fd, fd] });
-    if (child.pid === undefined) throw new Error("bind signZone: could not start setpriv/unshare/named");
-    const named: Named = { pid: child.pid };
-    child.on("exit", (code, sig) => (named.exit = sig ? `killed by ${sig}` : `exit ${code}`));
-    child.on("error", (e) => (named.exit = `failed to start: ${e.message}`));
-    return named;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** SIGTERM, a deadline, then SIGKILL. True once the process is gone. */
-async function stopNamed(named: Named): Promise<boolean> {
-  if (isGone(named.pid)) return true;
-  signal(named.pid, "SIGTERM");
-  if ((await waitGone([named.pid], STOP_MS)).length === 0) return true;
-  signal(named.pid, "SIGKILL");
-  return (await waitGone([named.pid], 2000)).length === 0;
-}
-
-/** The namespace file of pid once it is named itself, in a network namespace that is not ours. */
-function privateNetns(pid: number): string | undefined {
-  try {
-    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-    const path = `/proc/${pid}/ns/net`;
-    if (comm !== "named" || readlinkSync(path) === readlinkSync("/proc/self/ns/net")) return undefined;
-    return path;
-  } catch {
-    return undefined;
-  }
-}
-
-async function until<T>(
-  what: string,
-  deadlineAt: number,
-  named: Named,
-  check: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (named.exit !== undefined || isGone(named.pid))
-      throw new Error(`named exited (${named.exit ?? "?"}) before ${what}`);
-    if (Date.now() > deadlineAt) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
 }
 
 /** DS (SHA-256) of the KSKs that sign the served DNSKEY RRset; each must be a KSK in named's key directory. */

@@ -12,22 +12,17 @@
 // listens in the host's namespace. The AXFR is the signed zone file; the DS is pdnsutil's, checked
 // against the KSK that signs the transferred DNSKEY RRset. pdns_server is stopped (SIGTERM, deadline,
 // SIGKILL) on success and failure alike, and a temporary control-socket folder is removed.
-import { spawn } from "node:child_process";
-import {
-  appendFileSync,
-  closeSync,
-  copyFileSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isGone, signal, waitGone } from "../../harness/driver/daemon.ts";
+import {
+  privateNetnsOf,
+  startPrivateServer,
+  stopPrivateServer,
+  untilServer,
+  type PrivateServer,
+} from "../../harness/driver/private-server.ts";
 import { run } from "../../harness/os/exec.ts";
 import { renderTemplate } from "../../harness/world/template.ts";
 import { absolute, dsRdata, dsRdataOf, fullySigned, keyTag, sha256DsLines, type SignedZone } from "./signed-zone.ts";
@@ -50,7 +45,6 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 const PORT = 10053; // inside the private namespace only
 const DS_TTL = 3600;
 const STOP_MS = 3000;
-const POLL_MS = 20;
 
 export async function signZone(req: SignRequest): Promise<SignResult> {
   const t0 = performance.now();
@@ -98,7 +92,7 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
   };
   const pdnsutil = (...args: string[]) => cli(["pdnsutil", `--config-dir=${w}`, ...args]);
 
-  let server: Server | undefined;
+  let server: PrivateServer | undefined;
   let exported: Promise<string> | undefined;
   let failure: unknown;
   let result: Omit<SignResult, "seconds"> | undefined;
@@ -109,14 +103,14 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
     await pdnsutil("check-zone", origin);
     // default-ksk-algorithm and default-zsk-algorithm (ecdsa256, in pdns.conf): a KSK and a ZSK.
     await pdnsutil("secure-zone", origin);
-    server = startServer(w, f.serverLog);
+    server = startPrivateServer(join(HERE, "in-private-net.sh"), ["pdns_server", `--config-dir=${w}`], f.serverLog);
     exported = pdnsutil("export-zone-ds", origin); // meanwhile; awaited below and before returning
     exported.catch(() => undefined);
-    const netns = await until("pdns_server in its private network namespace", deadlineAt, server, () =>
-      privateNetns(server!.pid),
+    const netns = await untilServer("pdns_server in its private network namespace", deadlineAt, server, () =>
+      privateNetnsOf(server!),
     );
     const dig = ["nsenter", `--net=${netns}`, "--", "dig", "-p", String(PORT), "@127.0.0.1", origin, "AXFR"];
-    const signed = await until(`a fully signed AXFR of ${origin}`, deadlineAt, server, async () => {
+    const signed = await untilServer(`a fully signed AXFR of ${origin}`, deadlineAt, server, async () => {
       const r = await run([...dig, "+onesoa", "+nosplit", "+noall", "+answer", "+time=1", "+tries=1"], {
         timeoutMs: left(),
       });
@@ -133,7 +127,7 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
     failure = e ?? new Error("unknown failure");
   }
   await exported?.catch(() => undefined); // no pdnsutil outlives the call
-  const stopped = server ? await stopServer(server) : true;
+  const stopped = server ? await stopPrivateServer(server, STOP_MS) : true;
   if (ownSockDir) rmSync(sockDir, { recursive: true, force: true });
   const seconds = (performance.now() - t0) / 1000;
   if (result && failure === undefined && stopped) return { ...result, seconds };
@@ -162,64 +156,6 @@ function checkDs(origin: string, signed: SignedZone, exported: string[]): string
         `${signed.ksks.map(keyTag).join(", ")} signing the DNSKEY RRset [${ours.join("; ")}]`,
     );
   return exported;
-}
-
-interface Server {
-  pid: number;
-  exit?: string; // set once it has exited
-}
-
-function startServer(configDir: string, log: string): Server {
-  const argv = ["setpriv", "--pdeathsig", "KILL", "--", "unshare", "--net", "--"];
-  argv.push("/bin/sh", join(HERE, "in-private-net.sh"), "pdns_server", `--config-dir=${configDir}`);
-  const fd = openSync(log, "a");
-  try {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", fd, fd] });
-    if (child.pid === undefined) throw new Error("powerdns signZone: could not start setpriv/unshare/pdns_server");
-    const server: Server = { pid: child.pid };
-    child.on("exit", (code, sig) => (server.exit = sig ? `killed by ${sig}` : `exit ${code}`));
-    child.on("error", (e) => (server.exit = `failed to start: ${e.message}`));
-    return server;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** SIGTERM, a deadline, then SIGKILL. True once the process is gone. */
-async function stopServer(server: Server): Promise<boolean> {
-  if (isGone(server.pid)) return true;
-  signal(server.pid, "SIGTERM");
-  if ((await waitGone([server.pid], STOP_MS)).length === 0) return true;
-  signal(server.pid, "SIGKILL");
-  return (await waitGone([server.pid], 2000)).length === 0;
-}
-
-/** The namespace file of pid once it is pdns_server itself, in a network namespace that is not ours. */
-function privateNetns(pid: number): string | undefined {
-  try {
-    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-    const path = `/proc/${pid}/ns/net`;
-    if (comm !== "pdns_server" || readlinkSync(path) === readlinkSync("/proc/self/ns/net")) return undefined;
-    return path;
-  } catch {
-    return undefined;
-  }
-}
-
-async function until<T>(
-  what: string,
-  deadlineAt: number,
-  server: Server,
-  check: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (server.exit !== undefined || isGone(server.pid))
-      throw new Error(`pdns_server exited (${server.exit ?? "?"}) before ${what}`);
-    if (Date.now() > deadlineAt) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
 }
 
 /** A short command (argv) with a hard timeout; its transcript is appended to `log`. */
