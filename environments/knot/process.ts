@@ -1,39 +1,12 @@
 // Process plumbing for the one-shot Knot signer: a daemon with stdio appended to a log file (never
 // a pipe), short commands (argv, hard timeout, transcript), polling, and stop = SIGTERM, deadline, SIGKILL.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, closeSync, openSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { startLogged, type Proc } from "../../harness/driver/logged-process.ts";
+import { appendFileSync, readFileSync } from "node:fs";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export interface Proc {
-  name: string;
-  child: ChildProcess;
-  /** Set once the process has exited (and was reaped) or could not start. */
-  exit?: string;
-  gone: Promise<void>;
-}
-
-export function startLogged(name: string, argv: string[], log: string): Proc {
-  const fd = openSync(log, "a");
-  let child: ChildProcess;
-  try {
-    child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", fd, fd] });
-  } finally {
-    closeSync(fd);
-  }
-  const p: Proc = { name, child, gone: Promise.resolve() };
-  p.gone = new Promise<void>((resolve) => {
-    child.once("exit", (code, sig) => {
-      p.exit = sig ? `killed by ${sig}` : `exited with ${code}`;
-      resolve();
-    });
-    child.once("error", (e) => {
-      p.exit ??= `failed to start: ${e.message}`;
-      if (child.pid === undefined) resolve();
-    });
-  });
-  return p;
-}
+export { startLogged, type Proc };
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is reaped (or throws after `killMs`). */
 export async function stop(p: Proc, graceMs: number, killMs = 3000): Promise<"terminated" | "killed" | "was gone"> {

@@ -1,8 +1,9 @@
 // Helpers for signer.ts: processes (argv only, stdio to files, kill by PID and by mount namespace),
 // {{name}} templates, and the bits of DNSSEC arithmetic (key tag, DS) used to check the output.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
+import { startLogged, type Proc } from "../../harness/driver/logged-process.ts";
 import { createHash } from "node:crypto";
-import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { dnskeyRdata, keyTag, nameWire } from "../../harness/world/dnskey.ts";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -10,36 +11,7 @@ export const fileExists = existsSync;
 
 // ---- processes --------------------------------------------------------------------------------
 
-/** A process whose stdout/stderr are appended to a log file (never a pipe that it could hold open). */
-export interface Proc {
-  name: string;
-  child: ChildProcess;
-  /** Set once the process is gone (reaped) or could not start. */
-  exit?: string;
-  gone: Promise<void>;
-}
-
-export function startLogged(name: string, argv: string[], log: string, env: NodeJS.ProcessEnv): Proc {
-  const fd = openSync(log, "a");
-  let child: ChildProcess;
-  try {
-    child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", fd, fd], env });
-  } finally {
-    closeSync(fd);
-  }
-  const p: Proc = { name, child, gone: Promise.resolve() };
-  p.gone = new Promise<void>((resolve) => {
-    child.once("exit", (code, sig) => {
-      p.exit = sig ? `killed by ${sig}` : `exited with ${code}`;
-      resolve();
-    });
-    child.once("error", (e) => {
-      p.exit ??= `failed to start: ${e.message}`;
-      if (child.pid === undefined) resolve();
-    });
-  });
-  return p;
-}
+export { startLogged, type Proc };
 
 export interface CliResult {
   code: number | null;
