@@ -78,7 +78,12 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
   const t0 = performance.now();
   try {
     const cells = loaded.worlds.reduce((n, w) => n + w.cells.length, 0);
-    console.error(`run ${runId}: ${cells} cells in ${loaded.worlds.length} world(s); evidence in ${runDir}`);
+    const sent = loaded.worlds.reduce((n, w) => n + w.cells.filter((c) => !c.sameAs).length, 0);
+    console.error(
+      `run ${runId}: ${cells} cells in ${loaded.worlds.length} world(s)` +
+        (sent < cells ? `, ${sent} experiments to send (the rest repeat one in the same world)` : "") +
+        `; evidence in ${runDir}`,
+    );
     const all: Results[] = [];
     for (let i = 1; i <= opts.repeat; i++) {
       if (opts.repeat > 1) console.error(`repetition ${i}/${opts.repeat}`);

@@ -11,6 +11,7 @@ export function fillLabel(f: Fill): string {
 export function formatPlan(worlds: WorldPlan[]): string {
   const lines: string[] = [];
   let n = 0;
+  let experiments = 0;
   for (const w of worlds) {
     const st = w.stack;
     lines.push(
@@ -18,6 +19,7 @@ export function formatPlan(worlds: WorldPlan[]): string {
     );
     for (const c of w.cells) {
       n++;
+      if (!c.sameAs) experiments++;
       const tlsa =
         c.case.tlsa
           .map(
@@ -33,10 +35,16 @@ export function formatPlan(worlds: WorldPlan[]): string {
         : "";
       const roster = `${fillLabel(c.sender.fill)} / ${c.dns.name}${c.dns.authority.standInFor ? ` (stand-in for ${c.dns.authority.standInFor})` : ""}`;
       lines.push(
-        `${c.id}  [${roster}]${c.canonical ? " canonical" : ""}  ${c.profile}  TLSA ${tlsa}${dns}${cname}  expect: ${describeExpectation(c.expectation)}`,
+        `${c.id}  [${roster}]${c.canonical ? " canonical" : ""}  ${c.profile}  TLSA ${tlsa}${dns}${cname}  expect: ${describeExpectation(c.expectation)}${c.sameAs ? `  (same experiment as ${c.sameAs})` : ""}`,
       );
     }
   }
-  lines.push(`${n} cells in ${worlds.length} world${worlds.length === 1 ? "" : "s"}`);
+  const shared = n - experiments;
+  lines.push(
+    `${n} cells in ${worlds.length} world${worlds.length === 1 ? "" : "s"}` +
+      (shared
+        ? `; ${experiments} experiments to send (${shared} cells repeat one in the same world; --separate runs them apart)`
+        : ""),
+  );
   return lines.join("\n");
 }

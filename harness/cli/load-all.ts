@@ -21,6 +21,7 @@ export function loadAll(
     mta?: string[];
     dns?: string[];
     bindingsFile?: string;
+    separate?: boolean;
   },
 ): Loaded {
   const envs = loadEnvironments(join(repoRoot, "environments"));
@@ -59,6 +60,7 @@ export function loadAll(
   const worlds = planWorlds(scenarios, manifests, {
     bindings,
     profile: opts.profile,
+    separate: opts.separate,
     caseFilter: globMatcher(opts.cases),
     mtaFilter: opts.mta ? (names) => names.some((n) => opts.mta!.includes(n)) : undefined,
     dnsFilter: opts.dns ? (names) => names.some((n) => opts.dns!.includes(n)) : undefined,

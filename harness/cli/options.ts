@@ -29,6 +29,9 @@ options:
   --out DIR          run folder (default run/<time>-<run id>; run/latest points at it)
   --driver D         netns (default: namespaces on this machine) or docker (one container per
                      host; needs harness/driver/docker/setup.sh). The verdicts must not differ.
+  --separate         run every cell on its own; by default, cells of different sequences that
+                     are the same experiment in one world (same TLSA recipe, certificate kind and
+                     sending MTA) are sent once and share that observation
   --weaken-sender    developer check: render the senders with opportunistic TLS and no DANE
   --weaken-mua       developer check: the receiving mail client believes any S/MIME signature
                      (no SMIMEA binding, no cryptographic check); the smime cases must go red
@@ -54,6 +57,7 @@ export interface CliOptions {
   bindingsFile?: string;
   weakenSender: boolean;
   weakenMua: boolean;
+  separate: boolean;
   repeat: number;
   weakenLevel: "may" | "none";
   run?: string;
@@ -85,6 +89,7 @@ export function parseCli(argv: string[]): CliOptions {
       bindings: { type: "string" },
       "weaken-sender": { type: "boolean", default: false },
       "weaken-mua": { type: "boolean", default: false },
+      separate: { type: "boolean", default: false },
       "cleartext-sender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -116,6 +121,7 @@ export function parseCli(argv: string[]): CliOptions {
     bindingsFile: values.bindings,
     weakenSender: values["weaken-sender"]! || values["cleartext-sender"]!,
     weakenMua: values["weaken-mua"]!,
+    separate: values.separate!,
     repeat: (() => {
       const n = Number(values.repeat);
       if (!Number.isInteger(n) || n < 1)

@@ -5,6 +5,7 @@ import type { Manifest } from "../schema/manifest.ts";
 import type { Case, Expectation, Profile, Scenario } from "../schema/scenario.ts";
 import { addr, caseLabel, endpointAddr, HOST_NUMBERS, senderAddr, shadowAddr } from "./addressing.ts";
 import { expandCases } from "./expand.ts";
+import { experimentKey } from "./experiment.ts";
 import { discoverSenders, discoverStacks, fill, stackName, type DnsStack, type Fill } from "./stacks.ts";
 
 export const LAB_ZONE = "lab.test";
@@ -29,7 +30,10 @@ export interface SenderPlan {
 }
 
 export interface CasePlan {
+  /** The first case that needs this experiment; identical cases of other sequences share it. */
   case: Case;
+  /** experimentKey() of the case (its id with --separate). */
+  experiment: string;
   scenarioId: string;
   sequence?: number;
   receiverCertificate: Scenario["receiverCertificate"];
@@ -62,6 +66,9 @@ export interface CellPlan {
   dns: StackFills;
   mua?: Fill;
   canonical: boolean; // the guide's own roster for this sequence
+  /** Another cell of this world is the same experiment (same case plan, same sender): this cell
+   *  is not run again; it takes that cell's observation and is judged on its own expectation. */
+  sameAs?: string;
   /** Why this roster cannot do the case (a required feature its manifest does not declare). */
   unsupported?: string;
   profile: Profile;
@@ -92,6 +99,8 @@ export interface PlanOptions {
   mtaFilter?: (names: string[]) => boolean;
   dnsFilter?: (names: string[]) => boolean;
   bindings?: Map<string, string>;
+  /** Run identical experiments of different sequences separately (--separate). */
+  separate?: boolean;
 }
 
 export function expectationFor(c: Case, profile: Profile): Expectation {
@@ -211,11 +220,13 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
       for (const c of p.cases)
         for (const control of c.attack ? [false, true] : [false]) {
           const sender = senderFor(control);
-          let cp = cases.find((x) => x.case.id === c.id);
+          const experiment = opts.separate ? c.id : experimentKey(c, p.scenario.receiverCertificate);
+          let cp = cases.find((x) => x.experiment === experiment);
           if (!cp) {
             const domain = `${caseLabel(c.id)}.${REMOTE_ZONE}`;
             cp = {
               case: c,
+              experiment,
               scenarioId: p.scenario.id,
               sequence: p.scenario.sequence,
               receiverCertificate: p.scenario.receiverCertificate,
@@ -232,8 +243,13 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
             };
             cases.push(cp);
           }
+          const id = `${c.id}@${control ? `${p.sender.name}-control` : p.sender.name}/${p.dns.name}`;
+          const observedBy = opts.separate
+            ? undefined
+            : cells.find((x) => x.casePlan === cp && x.sender === sender && !x.sameAs && x.id !== id);
           cells.push({
-            id: `${c.id}@${control ? `${p.sender.name}-control` : p.sender.name}/${p.dns.name}`,
+            id,
+            ...(observedBy ? { sameAs: observedBy.id } : {}),
             caseId: c.id,
             scenarioId: p.scenario.id,
             sequence: p.scenario.sequence,

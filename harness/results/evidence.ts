@@ -108,10 +108,13 @@ export function writeCellEvidence(
   dir: string,
   served: string | undefined,
   logs: LogIndex,
+  /** With run.cell.sameAs: the evidence folder of the cell that ran the experiment. */
+  observedByDir?: string,
 ): void {
   mkdirSync(dir, { recursive: true });
   const v = run.verdict;
   const cp = run.cell.casePlan;
+  const built = cp.case.id; // the world's records and certificates are keyed by the case plan
   const obs = run.evidence.kind === "observed" ? run.evidence.observation : undefined;
   writeFileSync(
     join(dir, "verdict.txt"),
@@ -125,6 +128,9 @@ export function writeCellEvidence(
       `observed:  ${obs ? describeObservation(obs) : `${run.evidence.kind}: ${"message" in run.evidence ? run.evidence.message : ""}`}`,
       `outcome:   ${v.outcome.toUpperCase()}`,
       `why:       ${v.reason}`,
+      ...(run.cell.sameAs
+        ? [`same experiment as ${run.cell.sameAs}: observed once, there (evidence in observed-by/)`]
+        : []),
       `message:   ${run.messageId} (body token ${run.token})`,
       `submitted: ${run.submitResponse ?? "(not submitted)"}`,
       "",
@@ -134,6 +140,11 @@ export function writeCellEvidence(
     ].join("\n"),
   );
   writeFileSync(join(dir, "observation.json"), JSON.stringify({ evidence: run.evidence, verdict: v }, null, 2));
+  if (run.cell.sameAs && observedByDir) {
+    const link = join(dir, "observed-by");
+    if (!existsSync(link)) symlinkSync(relative(dir, observedByDir), link);
+    return;
+  }
   // Where the records sit: at the MX host's _25._tcp owner, or where a DNS-fault case's layout put them.
   const names = hasOwnZone(cp) ? caseNames(cp) : undefined;
   const published = (owner: string, key: string) =>
@@ -141,14 +152,14 @@ export function writeCellEvidence(
   writeFileSync(
     join(dir, "tlsa-published.txt"),
     [
-      ...published(names?.tlsaAt ?? tlsaOwner(cp.mxHost), run.cell.caseId),
-      ...(names?.originalTlsaAt ? published(names.originalTlsaAt, `${run.cell.caseId}#original`) : []),
+      ...published(names?.tlsaAt ?? tlsaOwner(cp.mxHost), built),
+      ...(names?.originalTlsaAt ? published(names.originalTlsaAt, `${built}#original`) : []),
     ].join("\n") + "\n",
   );
   if (served) writeFileSync(join(dir, "dns-as-served.txt"), served);
   // S/MIME: the messages as sent and fetched, the SMIMEA answers, each verifier's transcript.
   for (const [name, text] of Object.entries(run.files ?? {})) writeFileSync(join(dir, name), text);
-  const presented = world.pki?.certPems.get(run.cell.caseId);
+  const presented = world.pki?.certPems.get(built);
   if (presented) writeFileSync(join(dir, "receiver-certificate-chain.pem"), presented);
   if (world.pki) linkOrCopy(world.pki.caFile, join(dir, "local-ca-root.pem"));
   if (run.observed?.delivered?.source)

@@ -33,6 +33,9 @@ export interface CellResult {
   durationSeconds: number;
   refs: { rfc: string[]; nist: number[] };
   evidence: string; // folder, relative to the run folder
+  /** The cell of the same world that ran this same experiment (same records, certificate and
+   *  sender) and whose observation this cell was judged on. */
+  sameExperimentAs?: string;
 }
 
 export interface WorldResult {
@@ -40,6 +43,8 @@ export interface WorldResult {
   scenarios: string[];
   stack?: string;
   cells?: number;
+  /** Cells actually sent and observed; the others were the same experiment as one of these. */
+  experiments?: number;
   /** From the world being up to the last cell observed. */
   cellsSeconds?: number;
   bringUpSeconds: Record<string, number>;

@@ -37,6 +37,11 @@ export function settle(run: CellRun, cleartext: boolean | "unknown", captureLine
   return { ...run, evidence, verdict: judge(run.cell.expectation, evidence) };
 }
 
+/** A cell that is the same experiment as an observed one: that observation, this cell's judgement. */
+export function sharedRun(observed: CellRun, cell: CellPlan): CellRun {
+  return { ...observed, cell, verdict: judge(cell.expectation, observed.evidence) };
+}
+
 export async function runCell(
   world: StartedWorld,
   envs: Map<string, Implementation>,

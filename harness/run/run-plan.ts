@@ -11,16 +11,18 @@ import { captureServedRecords, cellNeedles, evidenceDirOf, isLog, writeCellEvide
 import { LogIndex } from "../results/log-index.ts";
 import { RESULTS_SCHEMA, type CellResult, type Results, type RoleFill, type WorldResult } from "../results/results.ts";
 import { versionOf } from "../results/versions.ts";
-import { runCell, type CellRun } from "./run-cell.ts";
+import { runCell, sharedRun, type CellRun } from "./run-cell.ts";
 import { sendCanary, settleFromCapture } from "./capture-check.ts";
 import { Limiter, mapWith } from "./limiter.ts";
 
 /** Cells in flight at once, over all worlds that are up: enough to keep two cores busy, few
  *  enough that a slow daemon shows up as slow rather than as a pile of time-outs. */
 const CELL_CONCURRENCY = Number(process.env.NCCOE_CELL_CONCURRENCY ?? 32);
-/** Worlds up at once (netns; NCCOE_WORLD_CONCURRENCY). One by default: the cells keep both
- *  cores busy, and a second world only competed for them (a full run took 256 s with two up at
- *  once, 238 s with one). Docker worlds share container names and subnets: always one. */
+/** Worlds running cells at once (netns; NCCOE_WORLD_CONCURRENCY). One by default: the cells keep
+ *  both cores busy, and a second world only competed for them (a full run took 256 s with two
+ *  up at once, 238 s with one). Yet the next world comes up while the last one settles its
+ *  capture, writes its evidence and tears down (see runPlan). Docker worlds share container
+ *  names and subnets: strictly one after another. */
 const worldConcurrency = (driver: RunOptions["driver"]) =>
   driver === "docker" ? 1 : Number(process.env.NCCOE_WORLD_CONCURRENCY ?? 1);
 
@@ -102,6 +104,7 @@ function cellResult(
     expected: c.expectation,
     refs: c.case.refs,
     evidence: evidenceDirOf(runDir, c.id).rel,
+    ...(c.sameAs ? { sameExperimentAs: c.sameAs } : {}),
   };
   if ("outcome" in run) return { ...base, outcome: "error", reason: run.reason, durationSeconds: 0 };
   return {
@@ -118,6 +121,8 @@ export async function runWorld(
   w: WorldPlan,
   envs: Map<string, Implementation>,
   opts: RunOptions,
+  /** Called once the world's cells are all observed (or it failed): the next world may come up. */
+  cellsDone: () => void = () => undefined,
 ): Promise<{ world: WorldResult; cells: CellResult[] }> {
   // Read every version at once (each is a process), then fill the rosters from the cache.
   const used = new Set([w.stack.authority, w.stack.resolver, w.stack.signer, w.receiver.mta, w.receiver.mda]);
@@ -139,6 +144,7 @@ export async function runWorld(
       weakenMua: opts.weakenMua,
     });
   } catch (e) {
+    cellsDone();
     const reason = `world ${w.id} did not come up: ${(e as Error).message}`;
     opts.progress(reason);
     return {
@@ -149,25 +155,42 @@ export async function runWorld(
     };
   }
   try {
-    opts.progress(`${w.id}: up in ${started.timings.total?.toFixed(2)} s; running ${w.cells.length} cells`);
+    const experiments = w.cells.filter((c) => !c.sameAs);
+    const shared = w.cells.length - experiments.length;
+    opts.progress(
+      `${w.id}: up in ${started.timings.total?.toFixed(2)} s; running ${w.cells.length} cells` +
+        (shared
+          ? ` (${experiments.length} experiments; ${shared} cells repeat one of them and share its observation)`
+          : ""),
+    );
     const cellsStart = performance.now();
     let done = 0;
     const limiter = opts.cellLimiter ?? new Limiter(CELL_CONCURRENCY);
-    const runs = await mapWith(limiter, w.cells, async (cell) => {
+    const runs = await mapWith(limiter, experiments, async (cell) => {
       const r = await runCell(started!, envs, cell, opts.imapPassword);
       done++;
-      opts.progress(`[${done}/${w.cells.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
+      opts.progress(`[${done}/${experiments.length}] ${cell.id}: observed in ${r.seconds.toFixed(2)} s`);
       return r;
     });
     const cellsSeconds = (performance.now() - cellsStart) / 1000;
+    cellsDone();
     const served = await captureServedRecords(started).catch(() => new Map<string, string>());
     const canary = await sendCanary(started);
-    const { settled, verdict: capture } = await settleFromCapture(started, runs, canary);
+    const { settled: observed, verdict: capture } = await settleFromCapture(started, runs, canary);
+    const byId = new Map(observed.map((r) => [r.cell.id, r]));
+    const settled = w.cells.map((c) => (c.sameAs ? sharedRun(byId.get(c.sameAs)!, c) : byId.get(c.id)!));
     const te = performance.now();
-    const logs = new LogIndex(started.instances, isLog, new Set(settled.flatMap(cellNeedles)));
+    const logs = new LogIndex(started.instances, isLog, new Set(observed.flatMap(cellNeedles)));
     for (const r of settled) {
       opts.progress(`${r.cell.id}: ${r.verdict.outcome.toUpperCase()}`);
-      writeCellEvidence(started, r, evidenceDirOf(opts.runDir, r.cell.id).abs, served.get(r.cell.caseId), logs);
+      writeCellEvidence(
+        started,
+        r,
+        evidenceDirOf(opts.runDir, r.cell.id).abs,
+        served.get(r.cell.casePlan.case.id),
+        logs,
+        r.cell.sameAs ? evidenceDirOf(opts.runDir, r.cell.sameAs).abs : undefined,
+      );
     }
     opts.progress(
       `${w.id}: records, canary and capture ${((te - cellsStart) / 1000 - cellsSeconds).toFixed(1)} s, evidence ${((performance.now() - te) / 1000).toFixed(1)} s`,
@@ -179,6 +202,7 @@ export async function runWorld(
         scenarios: w.scenarioIds,
         stack: w.stack.name,
         cells: w.cells.length,
+        experiments: experiments.length,
         bringUpSeconds: timings,
         cellsSeconds: Number(cellsSeconds.toFixed(3)),
         capture,
@@ -186,6 +210,7 @@ export async function runWorld(
       cells: settled.map((r) => cellResult(w, rosters.get(r.cell.id)!, r, opts.runDir)),
     };
   } finally {
+    cellsDone();
     const td = performance.now();
     release(started);
     await started[Symbol.asyncDispose]();
@@ -224,7 +249,11 @@ export async function runPlan(
     peakRssMiB: 0,
   };
   const shared = { ...opts, cellLimiter: opts.cellLimiter ?? new Limiter(CELL_CONCURRENCY) };
-  const perWorld = await mapWith(new Limiter(worldConcurrency(opts.driver)), worlds, (w) => runWorld(w, envs, shared));
+  const concurrency = worldConcurrency(opts.driver);
+  const perWorld =
+    opts.driver === "docker" || concurrency > 1
+      ? await mapWith(new Limiter(concurrency), worlds, (w) => runWorld(w, envs, shared))
+      : await pipelined(worlds, (w, cellsDone) => runWorld(w, envs, shared, cellsDone));
   for (const r of perWorld) {
     results.worlds.push(r.world);
     results.cells.push(...r.cells);
@@ -233,4 +262,23 @@ export async function runPlan(
   results.peakRssMiB = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
   writeFileSync(join(opts.runDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
   return results;
+}
+
+/** One world at a time brings itself up and runs its cells; once its cells are done, the next one
+ *  starts coming up while it settles, writes evidence and tears down. In order of `items`. */
+function pipelined<T, R>(items: T[], fn: (t: T, done: () => void) => Promise<R>): Promise<R[]> {
+  const stage = new Limiter(1);
+  return Promise.all(
+    items.map(
+      (t) =>
+        new Promise<R>((resolve, reject) => {
+          void stage.run(
+            () =>
+              new Promise<void>((done) => {
+                fn(t, done).then(resolve, reject).finally(done);
+              }),
+          );
+        }),
+    ),
+  );
 }

@@ -15,7 +15,7 @@ import { splitAddress } from "../smime/smimea-owner.ts";
 import { VERIFIERS, type VerifierResult } from "../smime/verifiers/index.ts";
 
 export function smimeUsersOf(world: StartedWorld, cell: CellPlan): SmimeCaseUsers {
-  const u = world.pki?.smime.get(cell.caseId);
+  const u = world.pki?.smime.get(cell.casePlan.case.id);
   if (!u) throw new Error(`${cell.id}: the world made no S/MIME users for this case`);
   return u;
 }
