@@ -3,7 +3,10 @@
 import type { MdaObserver } from "../../harness/observe/observation.ts";
 
 export function savedOf(log: string, messageId: string): string | undefined {
-  return log.split("\n").find((l) => l.includes(`msgid=${messageId}: saved mail to`));
+  const at = log.indexOf(`msgid=${messageId}: saved mail to`);
+  if (at < 0) return undefined;
+  const end = log.indexOf("\n", at);
+  return log.slice(log.lastIndexOf("\n", at) + 1, end < 0 ? undefined : end);
 }
 
 const observer: MdaObserver = { savedOf };

@@ -20,9 +20,14 @@ interface Line {
 function linesOf(log: string, queueId: string): Line[] {
   const out: Line[] = [];
   const marker = ` ${queueId} `;
-  for (const raw of log.split("\n")) {
+  // Only the lines that hold the id: found with indexOf, not by splitting the whole log.
+  for (let hit = log.indexOf(marker); hit >= 0;) {
+    const start = log.lastIndexOf("\n", hit) + 1;
+    const nl = log.indexOf("\n", hit);
+    const end = nl < 0 ? log.length : nl;
+    const raw = log.slice(start, end);
+    hit = nl < 0 ? -1 : log.indexOf(marker, end);
     const at = raw.indexOf(marker);
-    if (at < 0) continue;
     const text = raw.slice(at + marker.length).trimEnd();
     const flag = /^(<=|=>|->|>>|\*>|==|\*\*) /.exec(text)?.[1] ?? "";
     out.push({ flag, text, raw: raw.trimEnd() });

@@ -11,36 +11,53 @@ interface Line {
   pid: string;
   text: string;
   raw: string;
+  n: number; // its index in the parsed log
 }
 
-function parseInto(out: Line[], text: string): void {
+/** A log's lines, and where the lines of each queue id and message-id are. */
+interface Parsed {
+  lines: Line[];
+  byQueueId: Map<string, number[]>;
+  byMessageId: Map<string, number>;
+}
+
+const QID = /^([0-9A-Za-z]+): /;
+const MSGID = /message-id=(<[^>]*>)/;
+
+function parseInto(out: Parsed, text: string): void {
   for (const raw of text.split("\n")) {
     const m = PID.exec(raw);
-    if (m) out.push({ service: m[1]!, pid: m[2]!, text: m[3]!, raw });
+    if (!m) continue;
+    const l: Line = { service: m[1]!, pid: m[2]!, text: m[3]!, raw, n: out.lines.length };
+    out.lines.push(l);
+    const qid = QID.exec(l.text)?.[1];
+    if (qid) out.byQueueId.set(qid, [...(out.byQueueId.get(qid) ?? []), l.n]);
+    const mid = l.service === "cleanup" ? MSGID.exec(l.text)?.[1] : undefined;
+    if (mid && !out.byMessageId.has(mid)) out.byMessageId.set(mid, l.n);
   }
 }
 
 // Logs only grow, and hundreds of cells ask about the same log: parse each log once, then only
-// what was appended (a log is recognised by its first line).
-const cache = new Map<string, { length: number; lines: Line[] }>();
+// what was appended (a log is recognised by its first line), and look lines up by id.
+const cache = new Map<string, { length: number; parsed: Parsed }>();
 
-function parse(log: string): Line[] {
+function parse(log: string): Parsed {
   const key = log.slice(0, log.indexOf("\n") + 1);
   const c = cache.get(key);
   if (c && log.length >= c.length && log.charCodeAt(c.length - 1) === 10) {
     if (log.length > c.length) {
-      parseInto(c.lines, log.slice(c.length));
+      parseInto(c.parsed, log.slice(c.length));
       c.length = log.length;
     }
-    return c.lines;
+    return c.parsed;
   }
-  const lines: Line[] = [];
-  parseInto(lines, log);
+  const parsed: Parsed = { lines: [], byQueueId: new Map(), byMessageId: new Map() };
+  parseInto(parsed, log);
   // Only whole lines are cached, so an appended chunk always starts a new line.
   const end = log.lastIndexOf("\n") + 1;
-  if (key && end === log.length) cache.set(key, { length: log.length, lines });
+  if (key && end === log.length) cache.set(key, { length: log.length, parsed });
   if (cache.size > 64) cache.delete(cache.keys().next().value!);
-  return lines;
+  return parsed;
 }
 
 function tlsFromLine(text: string): ObservedTls | undefined {
@@ -51,10 +68,13 @@ function tlsFromLine(text: string): ObservedTls | undefined {
 const VERIFY_FAILED = /certificate not (verified|trusted)|verification failed/i;
 
 export function deliveryOf(log: string, queueId: string): MtaDeliveryLog | undefined {
-  const lines = parse(log);
-  const idx = lines.findIndex(
-    (l) => l.text.startsWith(`${queueId}: to=<`) && /status=(sent|deferred|bounced)/.test(l.text),
-  );
+  const { lines, byQueueId } = parse(log);
+  const idx =
+    byQueueId
+      .get(queueId)
+      ?.find(
+        (n) => lines[n]!.text.startsWith(`${queueId}: to=<`) && /status=(sent|deferred|bounced)/.test(lines[n]!.text),
+      ) ?? -1;
   if (idx < 0) return undefined;
   const final = lines[idx]!;
   const status = /status=(sent|deferred|bounced)/.exec(final.text)![1] as MtaDeliveryLog["status"];
@@ -76,13 +96,15 @@ export function deliveryOf(log: string, queueId: string): MtaDeliveryLog | undef
 }
 
 export function receptionOf(log: string, messageId: string) {
-  const lines = parse(log);
-  const cleanup = lines.find((l) => l.service === "cleanup" && l.text.includes(`message-id=${messageId}`));
+  const { lines, byQueueId, byMessageId } = parse(log);
+  const cleanup = lines[byMessageId.get(messageId) ?? -1];
   if (!cleanup) return { accepted: false, overTls: false, lines: [] };
   const qid = cleanup.text.split(":")[0]!;
-  const client = lines.find((l) => l.service === "smtpd" && l.text.startsWith(`${qid}: client=`));
+  const client = (byQueueId.get(qid) ?? [])
+    .map((n) => lines[n]!)
+    .find((l) => l.service === "smtpd" && l.text.startsWith(`${qid}: client=`));
   if (!client) return { accepted: true, overTls: false, lines: [cleanup.raw] };
-  const at = lines.indexOf(client);
+  const at = client.n;
   let overTls = false;
   for (let i = at - 1; i >= 0; i--) {
     const l = lines[i]!;

@@ -20,7 +20,11 @@ interface Waiter {
   timeoutMs: number;
   what: string;
   alive?: () => string | undefined;
+  /** alive() reads /proc: ask it a few times a second, not on every tick. */
+  nextAliveCheck: number;
 }
+
+const ALIVE_CHECK_MS = 250;
 
 export class LogWatch {
   private files = new Map<string, Followed>();
@@ -85,6 +89,7 @@ export class LogWatch {
         timeoutMs: opts.timeoutMs,
         what,
         alive: opts.alive,
+        nextAliveCheck: Date.now() + ALIVE_CHECK_MS,
       });
       this.timer ??= setInterval(() => this.tick(), this.intervalMs);
     });
@@ -105,8 +110,13 @@ export class LogWatch {
         w.resolve(v);
         continue;
       }
-      const dead = w.alive?.();
-      if (dead || Date.now() > w.deadline) {
+      const now = Date.now();
+      let dead: string | undefined;
+      if (w.alive && now >= w.nextAliveCheck) {
+        w.nextAliveCheck = now + ALIVE_CHECK_MS;
+        dead = w.alive();
+      }
+      if (dead || now > w.deadline) {
         this.waiters.delete(w);
         w.reject(new Error(`${w.what}: ${dead ?? `not seen within ${w.timeoutMs / 1000} s`}`));
       }
