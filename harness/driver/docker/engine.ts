@@ -12,6 +12,7 @@ export const DOCKER_SOCK = "/run/nccoe-docker.sock";
 export const WORLD_IMAGE = process.env.NCCOE_DOCKER_IMAGE ?? "nccoe/world:latest";
 export const RUN_LABEL = "nccoe.run";
 export const HOST_LABEL = "nccoe.host";
+export const WORLD_LABEL = "nccoe.world";
 /** Not on any plan address: the bridge gets no address at all (inhibit_ipv4), so the host is not on the world's network. */
 const GATEWAY = "192.0.2.254";
 
@@ -106,11 +107,12 @@ export async function startHostContainer(s: HostContainerSpec): Promise<StartedT
     .start();
 }
 
-/** Remove containers and networks labelled with one of these run ids (or, with no list, any run id that `keep` rejects). */
-export async function removeDockerRuns(which: (runId: string) => boolean): Promise<string[]> {
+/** Remove containers and networks whose run id `which` accepts (and, with worldId, of that world only). */
+export async function removeDockerRuns(which: (runId: string) => boolean, worldId?: string): Promise<string[]> {
   const docker = (await dockerClient()).container.dockerode;
   const removed = new Set<string>();
-  const containers = await docker.listContainers({ all: true, filters: { label: [RUN_LABEL] } });
+  const label = [RUN_LABEL, ...(worldId ? [`${WORLD_LABEL}=${worldId}`] : [])];
+  const containers = await docker.listContainers({ all: true, filters: { label } });
   await Promise.all(
     containers
       .filter((c) => which(c.Labels[RUN_LABEL] ?? ""))
@@ -122,7 +124,7 @@ export async function removeDockerRuns(which: (runId: string) => boolean): Promi
           .catch(() => undefined);
       }),
   );
-  for (const n of await docker.listNetworks({ filters: { label: [RUN_LABEL] } })) {
+  for (const n of await docker.listNetworks({ filters: { label } })) {
     const runId = n.Labels?.[RUN_LABEL] ?? "";
     if (!which(runId)) continue;
     removed.add(runId);
