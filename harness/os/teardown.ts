@@ -30,8 +30,9 @@ export async function disposeAll(): Promise<void> {
   }
 }
 
-export function installSignalTeardown(log: (line: string) => void = console.error): void {
-  if (installed) return;
+/** Returns what removes the handlers again, e.g. for a test once its resources are gone. */
+export function installSignalTeardown(log: (line: string) => void = console.error): () => void {
+  if (installed) return () => undefined;
   installed = true;
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopping) return;
@@ -43,9 +44,12 @@ export function installSignalTeardown(log: (line: string) => void = console.erro
       })
       .finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  process.on("SIGHUP", onSignal);
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const sig of signals) process.on(sig, onSignal);
+  return () => {
+    for (const sig of signals) process.off(sig, onSignal);
+    installed = false;
+  };
 }
 
 export function isStopping(): boolean {

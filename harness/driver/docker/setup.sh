@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up the docker driver on Debian bookworm, as root. Idempotent: a second run changes nothing.
 #  1. the harness's own setup (npm, Debian packages, unpacked Exim, system users)
-#  2. docker.io and debootstrap
+#  2. docker.io, debootstrap and docker-compose (1.29, standalone: bookworm's docker.io has no
+#     compose plugin), which brings docker-compose.yml up
 #  3. a private dockerd (its own socket and data root; no docker0 bridge, no iptables, so no NAT:
 #     nothing a world sends can leave the machine), started if it is not answering
 #  4. nccoe/base:bookworm, imported from a debootstrap minbase tree (no registry is needed)
@@ -16,12 +17,12 @@ say() { printf '[docker-setup] %s\n' "$*" >&2; }
 
 bash harness/setup/install.sh
 
-if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
-  say "installing docker.io and debootstrap"
+if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || ! command -v docker-compose >/dev/null; then
+  say "installing docker.io, debootstrap and docker-compose"
   if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
     apt-get update -q >&2
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io debootstrap >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io debootstrap docker-compose >&2
 fi
 
 sock=${NCCOE_DOCKER_SOCK:-/run/nccoe-docker.sock}

@@ -1,10 +1,11 @@
 // The docker driver: up(plan) -> StartedWorld, like the netns driver, with one container per world
-// host (root, lab, remote, mua) on one internal docker network at the plan's addresses. Daemons run
+// host (root, lab, remote, mua, and attacker for attack cases) on one internal docker network at
+// the plan's addresses, brought up from docker-compose.yml (compose.ts). Daemons run
 // with `docker exec` in the foreground; the repository, the run folder, the socket folder and the
 // unpacked packages are mounted at the same paths, so rendered configs, logs and evidence are the
 // same files as with netns. Signers and the root operator run on the host, as with netns.
-import { existsSync, mkdirSync, rmdirSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, rmdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { StartedTestContainer } from "testcontainers";
 import type { Implementation } from "../../load/environments.ts";
 import type { WorldPlan } from "../../plan/plan.ts";
@@ -16,22 +17,22 @@ import { checkNotStopping, own, release } from "../../os/teardown.ts";
 import { startSmtpCapture } from "../smtp-capture.ts";
 import { REGISTRY_DIR } from "../netns/registry.ts";
 import { StartedWorld, type UpOptions } from "../netns/world.ts";
-import { containerName, createWorldNetwork, dockerClient, startHostContainer } from "./engine.ts";
+import { containerName } from "./engine.ts";
+import { ComposedWorld } from "./compose.ts";
 import { removeDeadDockerRuns } from "./leftovers.ts";
 import { digIn, execIn, startInstanceInContainer } from "./start-instance.ts";
-import { addAddresses, hostSpecs, writeHostEtc } from "./hosts.ts";
+import { addAddresses, hostSpecs } from "./hosts.ts";
 import { startAttacker } from "../netns/attacker.ts";
 import { prepareWorldFiles, signAndStartDaemons, waitValidatedTlsa } from "../bring-up.ts";
 
 export class DockerWorld extends StartedWorld {
-  readonly containers = new Map<HostName, StartedTestContainer>();
+  compose?: ComposedWorld;
   readonly containerPids = new Map<HostName, number>(); // each container's PID 1, as the machine sees it
-  networkName?: string;
   attachedNs?: string;
   private gone = false;
 
   containerOf(host: HostName): StartedTestContainer {
-    const c = this.containers.get(host);
+    const c = this.compose?.containers.get(host);
     if (!c) throw new Error(`no container for host '${host}'`);
     return c;
   }
@@ -52,25 +53,12 @@ export class DockerWorld extends StartedWorld {
     await this.mua?.[Symbol.asyncDispose]();
     for (const d of [...this.daemons].reverse()) await d.stop();
     if (this.attachedNs) await run(["ip", "netns", "delete", this.attachedNs]);
-    const docker = (await dockerClient()).container.dockerode;
-    await Promise.all(
-      [...this.containers.values()].map((c) =>
-        docker
-          .getContainer(c.getId())
-          .remove({ force: true, v: true })
-          .catch(() => undefined),
-      ),
-    );
+    await this.compose?.[Symbol.asyncDispose](); // compose down: the containers and the network
     for (const d of this.daemons) signal(d.pid, "SIGKILL"); // exec clients, if a stream was still open
     await waitGone(
       this.daemons.map((d) => d.pid),
       2000,
     );
-    if (this.networkName)
-      await docker
-        .getNetwork(this.networkName)
-        .remove()
-        .catch(() => undefined);
     rmSync(join(REGISTRY_DIR, this.opts.runId, this.plan.id), { recursive: true, force: true });
     try {
       rmdirSync(join(REGISTRY_DIR, this.opts.runId));
@@ -99,27 +87,19 @@ export async function upDockerWorld(
   const world = own(new DockerWorld(plan, instances, opts));
   try {
     await removeDeadDockerRuns(opts.runId, say);
-    say(`${plan.id}: creating docker network and containers`);
-    world.networkName = await createWorldNetwork(opts.runId, plan.id);
+    say(`${plan.id}: docker-compose up (network and containers)`);
     const hosts = hostSpecs(plan);
-    const underRepo = !relative(opts.repoRoot, dir).startsWith("..");
-    const mounts = [opts.repoRoot, ...(underRepo ? [] : [dir]), join(REGISTRY_DIR, opts.runId)];
-    const readOnly = ["/usr/bin/node", ...(existsSync("/opt/nccoe-harness") ? ["/opt/nccoe-harness"] : [])];
+    world.compose = new ComposedWorld({
+      runId: opts.runId,
+      worldId: plan.id,
+      repoRoot: opts.repoRoot,
+      worldDir: dir,
+      attack: hosts.some((h) => h.host === "attacker"),
+    });
+    await world.compose.up();
+    checkNotStopping();
     await Promise.all(
-      hosts.map(async (h) => {
-        checkNotStopping();
-        const c = await startHostContainer({
-          runId: opts.runId,
-          host: h.host,
-          network: world.networkName!,
-          ip: h.addresses[0]!,
-          mounts,
-          readOnly,
-          files: writeHostEtc(dockerDir, h),
-        });
-        world.containers.set(h.host, c);
-        world.containerPids.set(h.host, await addAddresses(c.getId(), h));
-      }),
+      hosts.map(async (h) => world.containerPids.set(h.host, await addAddresses(world.containerOf(h.host).getId(), h))),
     );
     world.timings.namespaces = since(t0);
     world.capture = await startSmtpCapture({
