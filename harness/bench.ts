@@ -39,8 +39,8 @@ const loaded = loadAll(repoRoot, {
   dns: values.dns?.split(","),
   mta: values.mta?.split(","),
 });
-const perStack = new Map<string, { phases: Map<string, number[]>; rate: number[]; cells: number }>();
-type StackFigures = { phases: Map<string, number[]>; rate: number[]; cells: number };
+type StackFigures = { phases: Map<string, number[]>; rate: number[]; sendRate: number[]; cells: number; sent: number };
+const perStack = new Map<string, StackFigures>();
 const wall: number[] = [];
 const perCase: number[] = [];
 let outcomes = "";
@@ -59,9 +59,16 @@ for (let i = 0; i < runs; i++) {
   });
   wall.push((performance.now() - t0) / 1000);
   for (const w of r.worlds) {
-    const s: StackFigures = perStack.get(w.stack ?? w.id) ?? { phases: new Map(), rate: [], cells: w.cells ?? 0 };
+    const s: StackFigures = perStack.get(w.stack ?? w.id) ?? {
+      phases: new Map(),
+      rate: [],
+      sendRate: [],
+      cells: w.cells ?? 0,
+      sent: w.experiments ?? w.cells ?? 0,
+    };
     for (const [k, v] of Object.entries(w.bringUpSeconds)) s.phases.set(k, [...(s.phases.get(k) ?? []), v]);
     if (w.cellsSeconds) s.rate.push((w.cells ?? 0) / w.cellsSeconds);
+    if (w.cellsSeconds) s.sendRate.push((w.experiments ?? w.cells ?? 0) / w.cellsSeconds);
     perStack.set(w.stack ?? w.id, s);
   }
   perCase.push(...r.cells.map((c) => c.durationSeconds));
@@ -72,10 +79,13 @@ for (let i = 0; i < runs; i++) {
 }
 console.log(`${runs} runs, ${loaded.worlds.length} world(s), ${perCase.length / runs} cells per run`);
 for (const [stack, s] of perStack) {
-  console.log(`\n${stack} (${s.cells} cells), seconds since the world started (cumulative):`);
+  console.log(
+    `\n${stack} (${s.cells} cells, ${s.sent} of them sent; the rest share an identical experiment), seconds since the world started (cumulative):`,
+  );
   for (const key of ["namespaces", "signed", "dnsAnswering", "validatedTlsa", "mtasReady", "total"])
     if (s.phases.has(key)) console.log(`  ${key.padEnd(14)} ${fmt(s.phases.get(key)!)}`);
   if (s.rate.length) console.log(`  cells/s once up ${fmt(s.rate)}`);
+  if (s.sendRate.length) console.log(`  messages/s     ${fmt(s.sendRate)}`);
 }
 console.log(`\nseconds per cell (submit -> final status -> mailbox): ${fmt(perCase)}`);
 console.log(`whole run (bring-up, cells, evidence, teardown):      ${fmt(wall)}`);
