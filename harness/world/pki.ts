@@ -52,9 +52,11 @@ function signNatively(cert: forge.pki.Certificate, signerKeyPem: string): void {
   cert.signature = sign("sha256", der, signerKeyPem).toString("binary");
 }
 
-function serial(): string {
+/** 16 random octets, the first in 0x40-0x7f: positive, and with no leading zero octet. A serial
+ *  that began 00 00 left forge's DER with a leading zero that OpenSSL rejects ("illegal padding"). */
+export function certSerial(): string {
   const b = randomBytes(16);
-  b[0] = b[0]! & 0x7f; // positive
+  b[0] = (b[0]! & 0x7f) | 0x40;
   return b.toString("hex");
 }
 
@@ -76,7 +78,7 @@ function build(opts: CertOptions, keyPem: string, issuer?: { keyPem: string; cer
   const key = keyOf(keyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = serial();
+  cert.serialNumber = certSerial();
   const now = Date.now();
   cert.validity.notBefore = opts.notBefore ?? new Date(now - 3600_000);
   cert.validity.notAfter = opts.notAfter ?? new Date(now + 30 * 86400_000);
