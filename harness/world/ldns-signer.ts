@@ -22,8 +22,14 @@ export interface LdnsKeys {
  *  time than this only queue for the processors. */
 const signing = new Limiter(4);
 
+/** A fresh ECDSA P-256 KSK and ZSK for `zone`, their files in `dir`. */
+export function newLdnsKeys(dir: string, zone: string): LdnsKeys {
+  const origin = zone === "." ? "." : `${zone}.`;
+  return { ksk: newLdnsKey(dir, origin, true), zsk: newLdnsKey(dir, origin, false) };
+}
+
 /** Sign `zone` (text already in dir/<file>) with a fresh ECDSA P-256 KSK and ZSK, or with the
- *  keys of an earlier call in the same folder. */
+ *  keys made before (newLdnsKeys) in the same folder. */
 export async function ldnsSignZone(
   dir: string,
   zone: string,
@@ -32,7 +38,7 @@ export async function ldnsSignZone(
   keys?: LdnsKeys,
 ): Promise<LdnsSigned> {
   const origin = zone === "." ? "." : `${zone}.`;
-  const { ksk, zsk } = keys ?? { ksk: newLdnsKey(dir, origin, true), zsk: newLdnsKey(dir, origin, false) };
+  const { ksk, zsk } = keys ?? newLdnsKeys(dir, zone);
   const signedFile = join(dir, `${file}.signed`);
   const dateArgs = [
     ...(dates.inception ? ["-i", dates.inception] : []),
