@@ -181,8 +181,10 @@ export async function upNetnsWorld(
       say,
       startOne: (impl, i) => startInstance(impl, i, world.nsOf(i.host), opts.repoRoot),
       validatedTlsa: () => waitValidatedTlsa(plan, (server, name, type) => dig(world.nsOf("lab"), server, name, type)),
+      instruments: async () => {
+        if (plan.cases.some((c) => c.upstreamIp)) world.attacker = await startAttacker(world);
+      },
     });
-    if (plan.cases.some((c) => c.upstreamIp)) world.attacker = await startAttacker(world);
     const muaInst = instances.find((i) => i.role === "mua");
     if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
     world.timings.total = since(t0);
