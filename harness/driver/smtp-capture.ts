@@ -18,7 +18,7 @@ export async function startSmtpCapture(opts: {
 }): Promise<{ daemon: Daemon; file: string }> {
   const file = join(opts.dir, "smtp-hop.pcap");
   const log = join(opts.dir, "tcpdump.log");
-  const daemon = Daemon.start({
+  const daemon = await Daemon.start({
     name: opts.name,
     ns: opts.ns,
     argv: [

@@ -40,7 +40,7 @@ export async function startAttacker(
   const config = join(dir, "proxy.json");
   writeFileSync(config, JSON.stringify(listeners, null, 2), { mode: 0o600 });
   const log = join(dir, "attacker.log");
-  const daemon = Daemon.start({
+  const daemon = await Daemon.start({
     name: "attacker/smtp-proxy",
     ns,
     argv: ["node", "--import", "tsx", join(world.opts.repoRoot, "harness", "attacker", "smtp-proxy.ts"), config],
