@@ -165,14 +165,15 @@ export async function upNetnsWorld(
     ]);
     await createNetwork(world.network);
     world.timings.namespaces = since(t0);
-    world.capture = await startSmtpCapture({
+    const capture = await startSmtpCapture({
       name: "hub/tcpdump",
       ns: world.network.hubNs,
       receiverIp: plan.remote.mtaIp,
       dir,
       cwd: opts.repoRoot,
     });
-    world.daemons.push(world.capture.daemon);
+    world.capture = capture;
+    world.daemons.push(capture.daemon);
     await signAndStartDaemons(world, pkiPromise, {
       envs,
       paths,
@@ -187,6 +188,7 @@ export async function upNetnsWorld(
     });
     const muaInst = instances.find((i) => i.role === "mua");
     if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
+    await capture.listening;
     world.timings.total = since(t0);
     return world;
   } catch (e) {
