@@ -79,7 +79,7 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
   };
   writeFileSync(f.conf, renderTemplate(readFileSync(tpl, "utf8"), vars, tpl));
 
-  const named = startPrivateServer(
+  const named = await startPrivateServer(
     join(HERE, "in-private-net.sh"),
     ["named", "-g", "-4", "-n", "1", "-c", f.conf],
     f.log,

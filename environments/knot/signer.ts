@@ -90,7 +90,7 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
   let knotd: Proc | undefined;
 
   const sign = async (): Promise<Omit<SignResult, "seconds">> => {
-    knotd = startLogged("knotd", [...DIE_WITH_US, "unshare", "--net", "--", "knotd", "-c", f.conf], f.stdout);
+    knotd = await startLogged("knotd", [...DIE_WITH_US, "unshare", "--net", "--", "knotd", "-c", f.conf], f.stdout);
     const d = knotd;
     // Fail fast when knotd dies or logs that this zone cannot be loaded or signed.
     const zoneError = new RegExp(`^\\S+ (error|critical): \\[${origin.replace(/\./g, "\\.")}\\] .*`, "m");

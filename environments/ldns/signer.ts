@@ -1,4 +1,4 @@
-// ldns as a site signer: a fresh ECDSA P-256 KSK and ZSK, ldns-signzone, DS from ldns-key2ds.
+// ldns as a site signer: a fresh ECDSA P-256 KSK and ZSK, ldns-signzone, the DS as ldns-key2ds gives it.
 import { copyFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ldnsSignZone } from "../../harness/world/ldns-signer.ts";

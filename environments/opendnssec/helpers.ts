@@ -1,7 +1,7 @@
 // Helpers for signer.ts: processes (argv only, stdio to files, kill by PID and by mount namespace),
 // {{name}} templates, and the bits of DNSSEC arithmetic (key tag, DS) used to check the output.
-import { execFile } from "node:child_process";
-import { startLogged, type Proc } from "../../harness/driver/logged-process.ts";
+import { kill, startLogged, type Proc } from "../../harness/driver/logged-process.ts";
+import { run } from "../../harness/os/exec.ts";
 import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { dnskeyRdata, keyTag, nameWire } from "../../harness/world/dnskey.ts";
@@ -21,26 +21,27 @@ export interface CliResult {
 }
 
 /** Runs a short command (argv, no shell) with a hard timeout and appends a transcript to `log`. */
-export function runCli(argv: string[], timeoutMs: number, env: NodeJS.ProcessEnv, log: string): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const opts = { env, timeout: Math.max(1, timeoutMs), killSignal: "SIGKILL" as const, maxBuffer: 4 << 20 };
-    const start = new Date();
-    execFile(argv[0], argv.slice(1), opts, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: unknown; killed?: boolean; signal?: string | null }) | null;
-      const code = !e ? 0 : typeof e.code === "number" ? e.code : null;
-      const ms = Date.now() - start.getTime();
-      const status =
-        code !== null
-          ? `exit ${code}`
-          : e?.signal
-            ? `${e.killed ? "timed out, " : ""}killed by ${e.signal}`
-            : `could not run: ${e?.message}`;
-      const out = `${stdout}${stderr}`;
-      const nl = out && !out.endsWith("\n") ? "\n" : "";
-      appendFileSync(log, `[${start.toISOString()}] $ ${argv.join(" ")}\n${out}${nl}[${status} after ${ms} ms]\n`);
-      resolve({ code, out, status });
-    });
-  });
+export async function runCli(
+  argv: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+  log: string,
+): Promise<CliResult> {
+  const start = new Date();
+  const timeout = Math.max(1, timeoutMs);
+  const r = await run(argv, { env, timeoutMs: timeout, killSignal: "SIGKILL" }).catch((e: Error) => e);
+  const ms = Date.now() - start.getTime();
+  const code = r instanceof Error || r.signal ? null : r.code;
+  const status =
+    r instanceof Error
+      ? `could not run: ${r.message}`
+      : r.signal
+        ? `${ms >= timeout ? "timed out, " : ""}killed by ${r.signal}`
+        : `exit ${r.code}`;
+  const out = r instanceof Error ? "" : `${r.stdout}${r.stderr}`;
+  const nl = out && !out.endsWith("\n") ? "\n" : "";
+  appendFileSync(log, `[${start.toISOString()}] $ ${argv.join(" ")}\n${out}${nl}[${status} after ${ms} ms]\n`);
+  return { code, out, status };
 }
 
 /** Polls `probe` until it returns a value; throws at the deadline or as soon as `abort` gives a reason. */
@@ -102,10 +103,10 @@ export function pidsInNs(ns: string): number[] {
 export async function killAll(procs: Proc[], ns: string | undefined, deadlineMs: number): Promise<void> {
   const until = Date.now() + deadlineMs;
   for (;;) {
-    const alive = procs.filter((p) => p.exit === undefined && p.child.pid !== undefined && !isGone(p.child.pid));
+    const alive = procs.filter((p) => p.exit === undefined && !isGone(p.pid));
     const strays = ns ? pidsInNs(ns) : [];
     if (alive.length === 0 && strays.length === 0) break;
-    for (const p of alive) p.child.kill("SIGKILL");
+    for (const p of alive) kill(p, "SIGKILL");
     for (const pid of strays) {
       try {
         process.kill(pid, "SIGKILL");
@@ -114,7 +115,7 @@ export async function killAll(procs: Proc[], ns: string | undefined, deadlineMs:
       }
     }
     if (Date.now() >= until) {
-      const names = [...alive.map((p) => `${p.name}[${p.child.pid}]`), ...strays.map(String)];
+      const names = [...alive.map((p) => `${p.name}[${p.pid}]`), ...strays.map(String)];
       throw new Error(`still running after SIGKILL: ${names.join(" ")}`);
     }
     await sleep(10);

@@ -152,18 +152,24 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
       "--so-pin",
       PIN,
     ]);
+    token.catch(() => undefined); // settled below, with the namespaces
 
     // Namespace anchor: holds the namespaces (and so the mounts) until teardown.
     const binds = [etc, "/etc/opendnssec", run, "/run/opendnssec", lib, "/var/lib/opendnssec"];
     const helper = join(HERE, "in-private-mounts.sh");
     const unshare = ["unshare", "--mount", "--net", "--propagation", "private", "--", "/bin/sh", helper, ...binds];
-    const anchor = startLogged("namespace", [...DIE_WITH_US, ...unshare, "--", "sleep", "infinity"], f.nsLog, env);
+    const anchor = await startLogged(
+      "namespace",
+      [...DIE_WITH_US, ...unshare, "--", "sleep", "infinity"],
+      f.nsLog,
+      env,
+    );
     procs.push(anchor);
-    const anchorPid = anchor.child.pid;
+    const anchorPid = anchor.pid;
     const hostNs = mountNs(process.pid);
     const mountsDone = () => {
-      const n = anchorPid === undefined ? undefined : mountNs(anchorPid);
-      return n && n !== hostNs && commOf(anchorPid!) === "sleep" ? n : undefined;
+      const n = mountNs(anchorPid);
+      return n && n !== hostNs && commOf(anchorPid) === "sleep" ? n : undefined;
     };
     const [tokenDone, nsDone] = await Promise.allSettled([
       token,
@@ -176,9 +182,9 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
       startLogged(name, [...DIE_WITH_US, ...inNs, name, "-d", "-v", "-v", "-v"], log, env);
     const socket = (path: string) => () => fileExists(path) || undefined;
 
-    procs.push(daemon("ods-signerd", f.signerLog)); // needs no database: starts during db setup
+    procs.push(await daemon("ods-signerd", f.signerLog)); // needs no database: starts during db setup
     await cli([...inNs, "ods-enforcer-db-setup", "-f"]);
-    procs.push(daemon("ods-enforcerd", f.enforcerLog));
+    procs.push(await daemon("ods-enforcerd", f.enforcerLog));
     await waitFor("the ods-signerd socket", deadlineAt, socket(f.signerSock), died, 10);
     await waitFor("the ods-enforcerd socket", deadlineAt, socket(f.enforcerSock), died, 10);
 

@@ -103,7 +103,11 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
     await pdnsutil("check-zone", origin);
     // default-ksk-algorithm and default-zsk-algorithm (ecdsa256, in pdns.conf): a KSK and a ZSK.
     await pdnsutil("secure-zone", origin);
-    server = startPrivateServer(join(HERE, "in-private-net.sh"), ["pdns_server", `--config-dir=${w}`], f.serverLog);
+    server = await startPrivateServer(
+      join(HERE, "in-private-net.sh"),
+      ["pdns_server", `--config-dir=${w}`],
+      f.serverLog,
+    );
     exported = pdnsutil("export-zone-ds", origin); // meanwhile; awaited below and before returning
     exported.catch(() => undefined);
     const netns = await untilServer("pdns_server in its private network namespace", deadlineAt, server, () =>

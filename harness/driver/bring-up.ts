@@ -1,13 +1,14 @@
 // The half of a world's bring-up that both drivers share: once the hosts exist, sign the DNS
 // tree, write the trust anchor and root hints, render every instance, and start the daemons
-// layer by layer (each layer's readiness awaited), recording when each milestone was reached.
+// (each one's readiness awaited), recording when each milestone was reached.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { WorldPlan } from "../plan/plan.ts";
 import type { Implementation } from "../load/environments.ts";
 import { checkNotStopping } from "../os/teardown.ts";
 import { makeWorldPki, pkiPaths, type WorldPki } from "../world/receiver-certs.ts";
-import { START_ORDER, type Instance, type WorldPaths } from "../world/instances.ts";
+import type { Instance, WorldPaths } from "../world/instances.ts";
+import type { Role } from "../schema/scenario.ts";
 import { unsignedSiteZones } from "../world/world-files.ts";
 import type { Daemon } from "./daemon.ts";
 import { waitFor, type DnsAnswer } from "./probes.ts";
@@ -62,45 +63,62 @@ export interface DaemonSteps {
   startOne: (impl: Implementation, inst: Instance) => Promise<Daemon | undefined>;
   /** How this driver asks the lab resolver for a validated TLSA (AD=1). */
   validatedTlsa: () => Promise<void>;
+  /** The test instruments this driver starts beside the daemons (the on-path attacker). */
+  instruments?: () => Promise<void>;
 }
 
+/** Once the PKI exists, everything is rendered and three chains start at once: the DNS (sign the
+ *  tree, then the authorities, then the resolvers, until the lab resolver validates a TLSA), the
+ *  mail daemons (delivery, then the MTAs: their host names are configured, so none looks anything
+ *  up before mail is sent), and the mail client and the driver's instruments, which need nothing. */
 export async function signAndStartDaemons(world: StartedWorld, pki: Promise<WorldPki>, s: DaemonSteps): Promise<void> {
   const since = () => (performance.now() - s.t0) / 1000;
   const plan = world.plan;
   world.pki = await pki;
   world.tlsa = world.pki.tlsa;
-  s.say(`${plan.id}: signing zones`);
-  world.tree = await signTree(
-    plan,
-    s.envs,
-    unsignedSiteZones(plan, world.tlsa, s.serial, world.pki.smime),
-    s.paths.zonesDir,
-    s.serial,
-    s.paths.socketsDir,
-  );
-  writeFileSync(s.paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
-  writeFileSync(
-    s.paths.rootHintsFile,
-    `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`,
-  );
-  world.timings.signed = since();
   for (const inst of world.instances) writeInstance(implOf(s.envs, inst), inst);
-  for (const layer of START_ORDER) {
+  const start = async (roles: Role[]) => {
     checkNotStopping();
-    const batch = world.instances.filter((i) => layer.includes(i.role));
-    if (batch.length === 0) continue;
+    const batch = world.instances.filter((i) => roles.includes(i.role));
+    if (batch.length === 0) return;
     s.say(`${plan.id}: starting ${batch.map((i) => i.key).join(", ")}`);
     const started = await Promise.allSettled(batch.map((i) => s.startOne(implOf(s.envs, i), i)));
     for (const r of started) if (r.status === "fulfilled" && r.value) world.daemons.push(r.value);
     const failed = started.find((r) => r.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    if (layer.includes("authority")) world.timings.dnsAnswering = since();
-    if (layer.includes("resolver")) {
-      await s.validatedTlsa();
-      world.timings.validatedTlsa = since();
-    }
-    if (layer.includes("mta-sender")) world.timings.mtasReady = since();
-  }
+  };
+  const dns = async () => {
+    s.say(`${plan.id}: signing zones`);
+    world.tree = await signTree(
+      plan,
+      s.envs,
+      unsignedSiteZones(plan, world.tlsa, s.serial, world.pki!.smime),
+      s.paths.zonesDir,
+      s.serial,
+      s.paths.socketsDir,
+    );
+    writeFileSync(s.paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
+    writeFileSync(
+      s.paths.rootHintsFile,
+      `. 3600000 NS ${plan.rootServerHost}.\n${plan.rootServerHost}. 3600000 A ${plan.rootServerIp}\n`,
+    );
+    world.timings.signed = since();
+    await start(["authority"]);
+    world.timings.dnsAnswering = since();
+    await start(["resolver"]);
+    await s.validatedTlsa();
+    world.timings.validatedTlsa = since();
+  };
+  const mail = async () => {
+    await start(["mda"]);
+    await start(["mta-receiver", "mta-sender"]);
+    world.timings.mtasReady = since();
+  };
+  // Every chain runs to its end (or its failure) before a failure is thrown: the teardown that
+  // follows then finds every daemon that was started.
+  const chains = await Promise.allSettled([dns(), mail(), start(["mua"]), s.instruments?.()]);
+  const failed = chains.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 /** The lab resolver must validate a TLSA of the world (AD=1) before any mail is sent. `ask`

@@ -1,7 +1,7 @@
 // A daemon started in a network namespace, with its output in a file (never an inherited pipe),
 // and stopped with a deadline: SIGTERM, then SIGKILL. A zombie counts as stopped.
-import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { startProcess } from "../os/exec.ts";
 
 export interface DaemonSpec {
   name: string; // for messages, e.g. "remote/postfix mta-receiver"
@@ -53,31 +53,24 @@ export class Daemon {
     this.exited = exited;
   }
 
-  static start(spec: DaemonSpec): Daemon {
-    const fd = openSync(spec.outputFile, "a");
-    try {
-      const [cmd, ...args] = spec.ns ? ["ip", "netns", "exec", spec.ns, ...spec.argv] : spec.argv;
-      const child = spawn(cmd!, args, {
-        cwd: spec.cwd,
-        env: spec.env ?? process.env,
-        stdio: ["ignore", fd, fd],
-        detached: true, // its own process group: Ctrl-C reaches the harness, which stops it in order
-      });
-      if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.argv[0]}`);
-      let daemon: Daemon;
-      const exited = new Promise<void>((resolve) =>
-        child.on("exit", (code, sig) => {
-          daemon.exitCode = code ?? (sig ? 128 : 1);
-          resolve();
-        }),
-      );
-      child.on("error", () => undefined);
-      child.unref();
-      daemon = new Daemon(spec, child.pid, exited);
-      return daemon;
-    } finally {
-      closeSync(fd);
-    }
+  /** Starts it (through the launcher: see harness/os/exec.ts) and resolves once it has a pid. */
+  static async start(spec: DaemonSpec): Promise<Daemon> {
+    const argv = spec.ns ? ["ip", "netns", "exec", spec.ns, ...spec.argv] : spec.argv;
+    const p = await startProcess({
+      argv,
+      cwd: spec.cwd,
+      env: spec.env,
+      outputFile: spec.outputFile,
+      detached: true, // its own process group: Ctrl-C reaches the harness, which stops it in order
+    }).catch((e: Error) => {
+      throw new Error(`${spec.name}: could not start ${spec.argv[0]}: ${e.message}`);
+    });
+    let daemon: Daemon;
+    const exited = p.exited.then(({ code, signal }) => {
+      daemon.exitCode = code ?? (signal ? 128 : 1);
+    });
+    daemon = new Daemon(spec, p.pid, exited);
+    return daemon;
   }
 
   get running(): boolean {

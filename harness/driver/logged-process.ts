@@ -1,34 +1,28 @@
 // A process whose stdout and stderr are appended to a log file (never a pipe it could hold open),
-// with its end as a promise. The one-shot signers (Knot, OpenDNSSEC) start their daemons this way.
-import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+// started through the launcher (harness/os/exec.ts), with its end as a promise. The one-shot
+// signers (Knot, OpenDNSSEC) start their daemons this way.
+import { startProcess } from "../os/exec.ts";
+import { signal } from "./daemon.ts";
 
 export interface Proc {
   name: string;
-  child: ChildProcess;
-  /** Set once the process has exited (and was reaped) or could not start. */
+  pid: number;
+  /** Set once the process has exited (and was reaped). */
   exit?: string;
   gone: Promise<void>;
 }
 
-export function startLogged(name: string, argv: string[], log: string, env?: NodeJS.ProcessEnv): Proc {
-  const fd = openSync(log, "a");
-  let child: ChildProcess;
-  try {
-    child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", fd, fd], ...(env ? { env } : {}) });
-  } finally {
-    closeSync(fd);
-  }
-  const p: Proc = { name, child, gone: Promise.resolve() };
-  p.gone = new Promise<void>((resolve) => {
-    child.once("exit", (code, sig) => {
-      p.exit = sig ? `killed by ${sig}` : `exited with ${code}`;
-      resolve();
-    });
-    child.once("error", (e) => {
-      p.exit ??= `failed to start: ${e.message}`;
-      if (child.pid === undefined) resolve();
-    });
+/** Resolves once the process has a pid; one that cannot start is an error. */
+export async function startLogged(name: string, argv: string[], log: string, env?: NodeJS.ProcessEnv): Promise<Proc> {
+  const started = await startProcess({ argv, outputFile: log, env });
+  const p: Proc = { name, pid: started.pid, gone: Promise.resolve() };
+  p.gone = started.exited.then(({ code, signal: sig }) => {
+    p.exit = sig ? `killed by ${sig}` : `exited with ${code}`;
   });
   return p;
+}
+
+/** Signal the process, unless it has already ended. */
+export function kill(p: Proc, sig: NodeJS.Signals): void {
+  if (p.exit === undefined) signal(p.pid, sig);
 }

@@ -2,8 +2,8 @@
 // kills it with the harness, unshare gives it no network but loopback, the environment's script
 // brings loopback up), polled until it has done its work, then stopped. BIND and PowerDNS sign
 // this way.
-import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
+import { startProcess } from "../os/exec.ts";
 import { isGone, signal, waitGone } from "./daemon.ts";
 
 export interface PrivateServer {
@@ -13,21 +13,17 @@ export interface PrivateServer {
   exit?: string; // set once it has exited
 }
 
-/** Start `script` (which execs `argv` in the new namespace) with output appended to `outputFile`. */
-export function startPrivateServer(script: string, argv: string[], outputFile: string): PrivateServer {
+/** Start `script` (which execs `argv` in the new namespace) with output appended to `outputFile`
+ *  (through the launcher: see harness/os/exec.ts); resolves once it has a pid. */
+export async function startPrivateServer(script: string, argv: string[], outputFile: string): Promise<PrivateServer> {
   const name = argv[0]!;
   const all = ["setpriv", "--pdeathsig", "KILL", "--", "unshare", "--net", "--", "/bin/sh", script, ...argv];
-  const fd = openSync(outputFile, "a");
-  try {
-    const child = spawn(all[0]!, all.slice(1), { stdio: ["ignore", fd, fd] });
-    if (child.pid === undefined) throw new Error(`could not start setpriv/unshare/${name}`);
-    const server: PrivateServer = { name, pid: child.pid };
-    child.on("exit", (code, sig) => (server.exit = sig ? `killed by ${sig}` : `exit ${code}`));
-    child.on("error", (e) => (server.exit = `failed to start: ${e.message}`));
-    return server;
-  } finally {
-    closeSync(fd);
-  }
+  const started = await startProcess({ argv: all, outputFile }).catch((e: Error) => {
+    throw new Error(`could not start setpriv/unshare/${name}: ${e.message}`);
+  });
+  const server: PrivateServer = { name, pid: started.pid };
+  void started.exited.then(({ code, signal: sig }) => (server.exit = sig ? `killed by ${sig}` : `exit ${code}`));
+  return server;
 }
 
 /** SIGTERM, a deadline, then SIGKILL. True once the process is gone. */

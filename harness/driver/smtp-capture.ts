@@ -3,6 +3,8 @@
 // netns runs it in the hub namespace (every bridge port; a bridge device itself does not see
 // forwarded frames); docker runs it on the machine, where every container's veth has its outer
 // end. Either way it sees the sender-to-receiver and sender-to-attacker hops and the canary.
+// Making its ring takes tcpdump ~2 s of a core here, so bring-up goes on meanwhile: the caller
+// awaits `listening` once the daemons are up, before any mail is sent.
 import { join } from "node:path";
 import { smtpHopFilter } from "../observe/capture.ts";
 import { Daemon } from "./daemon.ts";
@@ -15,10 +17,10 @@ export async function startSmtpCapture(opts: {
   receiverIp: string;
   dir: string;
   cwd: string;
-}): Promise<{ daemon: Daemon; file: string }> {
+}): Promise<{ daemon: Daemon; file: string; listening: Promise<void> }> {
   const file = join(opts.dir, "smtp-hop.pcap");
   const log = join(opts.dir, "tcpdump.log");
-  const daemon = Daemon.start({
+  const daemon = await Daemon.start({
     name: opts.name,
     ns: opts.ns,
     argv: [
@@ -41,8 +43,9 @@ export async function startSmtpCapture(opts: {
     cwd: opts.cwd,
     outputFile: log,
   });
-  await waitFor(`${opts.name} listening`, () => fileContains(log, "listening on any"), {
+  const listening = waitFor(`${opts.name} listening`, () => fileContains(log, "listening on any"), {
     alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
   });
-  return { daemon, file };
+  listening.catch(() => undefined); // the caller awaits it, before any mail is sent
+  return { daemon, file, listening };
 }

@@ -45,9 +45,22 @@ function newKeyPem(keyType: SmimeKeyType): Promise<string> {
   });
 }
 
+// A world's users share a few RSA keys and one issuing CA: each key and issuer is parsed once.
+const publicKeys = new Map<string, x509.PublicKey>();
+const issuerCerts = new Map<string, x509.X509Certificate>();
+
 /** The public half of a private key, as its SubjectPublicKeyInfo. */
 function publicKeyOf(keyPem: string): x509.PublicKey {
-  return new x509.PublicKey(createPublicKey(keyPem).export({ type: "spki", format: "der" }));
+  let k = publicKeys.get(keyPem);
+  if (!k)
+    publicKeys.set(keyPem, (k = new x509.PublicKey(createPublicKey(keyPem).export({ type: "spki", format: "der" }))));
+  return k;
+}
+
+function issuerCertOf(certPem: string): x509.X509Certificate {
+  let c = issuerCerts.get(certPem);
+  if (!c) issuerCerts.set(certPem, (c = new x509.X509Certificate(certPem)));
+  return c;
 }
 
 function assertAsciiAddress(address: string): void {
@@ -77,13 +90,12 @@ export async function smimeUser(opts: SmimeUserOptions): Promise<SmimeUser> {
     new x509.SubjectAlternativeNameExtension([{ type: "email", value: opts.address }], false),
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
   ];
-  if (issuer)
-    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(new x509.X509Certificate(issuer.certPem)));
+  if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuerCertOf(issuer.certPem)));
   const subject = new x509.Name([{ "2.5.4.3": [opts.commonName ?? opts.address] }]);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialHex(),
     subject,
-    issuer: issuer ? new x509.X509Certificate(issuer.certPem).subjectName : subject,
+    issuer: issuer ? issuerCertOf(issuer.certPem).subjectName : subject,
     notBefore: opts.notBefore ?? new Date(now - 3600_000),
     notAfter: opts.notAfter ?? new Date(now + 30 * 86400_000),
     publicKey,

@@ -55,17 +55,36 @@ function namedCurveOf(pem: string): string {
   return name;
 }
 
+type SigningAlgorithm = webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+const signingAlgorithms = new Map<string, SigningAlgorithm>();
+
 /** WebCrypto parameters for signing with SHA-256: RSA PKCS#1 v1.5 or ECDSA. */
-export function signingAlgorithmFor(keyPem: string): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams {
-  return keyAlgorithmOf(keyPem) === "rsa"
-    ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-    : ({ name: "ECDSA", namedCurve: namedCurveOf(keyPem), hash: "SHA-256" } as webcrypto.EcKeyImportParams);
+export function signingAlgorithmFor(keyPem: string): SigningAlgorithm {
+  let alg = signingAlgorithms.get(keyPem);
+  if (!alg) {
+    alg =
+      keyAlgorithmOf(keyPem) === "rsa"
+        ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
+        : ({ name: "ECDSA", namedCurve: namedCurveOf(keyPem), hash: "SHA-256" } as webcrypto.EcKeyImportParams);
+    signingAlgorithms.set(keyPem, alg);
+  }
+  return alg;
 }
 
+/** Signing keys already imported, by PEM: a CA signs hundreds of certificates with one key, and
+ *  each import parses the key (an RSA key more than once). */
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+
 /** A private key in PEM as a WebCrypto signing key (SHA-256). */
-export async function importSigningKey(keyPem: string): Promise<CryptoKey> {
-  const pkcs8 = createPrivateKey(keyPem).export({ type: "pkcs8", format: "der" });
-  return subtle.importKey("pkcs8", pkcs8, signingAlgorithmFor(keyPem), false, ["sign"]);
+export function importSigningKey(keyPem: string): Promise<CryptoKey> {
+  let key = signingKeys.get(keyPem);
+  if (!key) {
+    const pkcs8 = createPrivateKey(keyPem).export({ type: "pkcs8", format: "der" });
+    key = subtle.importKey("pkcs8", pkcs8, signingAlgorithmFor(keyPem), false, ["sign"]);
+    key.catch(() => signingKeys.delete(keyPem));
+    signingKeys.set(keyPem, key);
+  }
+  return key;
 }
 
 /** The PKCS#8 DER of a private key in any PEM form Node reads. */

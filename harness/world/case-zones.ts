@@ -1,7 +1,7 @@
 // A case's own DNS subtree, for the cases with `dnsFault` (and `cname`): the mail domain is a child
 // zone of remote.test, and some layouts delegate zones below it (an unsigned zone, a zone its
 // authority cannot load, a zone delegated to where no name server is). Pure: each zone's unsigned
-// text; signing, the DS chain and the faults are applied bottom-up by signCaseZones().
+// text; signing, the DS chain and the faults are applied by signCaseZones().
 import type { CasePlan, WorldPlan } from "../plan/plan.ts";
 import { SILENT_ADDR } from "../plan/addressing.ts";
 import type { DnsFault } from "../schema/scenario.ts";

@@ -1,11 +1,12 @@
 // DNSSEC faults as rendering choices: a case with `dnsFault` gets its mail domain as a child
 // zone of remote.test (with, in some layouts, zones delegated below it: see case-zones.ts),
-// signed here with ldns bottom-up and then broken on purpose, the way the daemon notes describe
+// signed here with ldns and then broken on purpose, the way the daemon notes describe
 // (past or future dates, an altered signature, a removed RRSIG, a wrong DS, a file that does not load).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CaseZone, ZoneServed } from "./case-zones.ts";
-import { ldnsSignZone } from "./ldns-signer.ts";
+import { ldnsSignZone, newLdnsKeys, type LdnsKeys } from "./ldns-signer.ts";
+import { ldnsDsLine } from "./ldns-keys.ts";
 
 /** A zone of a case's subtree as served: its file, and whether its authority serves it. */
 export interface SignedCaseZone {
@@ -15,10 +16,12 @@ export interface SignedCaseZone {
   served: ZoneServed;
 }
 
+/** A case's subtree: the DS its parent publishes, known before any zone of it is signed, and its
+ *  zones once they are signed. */
 export interface SignedCaseZones {
-  zones: SignedCaseZone[];
   /** The DS lines the parent publishes for the subtree's top zone (faulty ones included). */
   ds: string[];
+  zones: Promise<SignedCaseZone[]>;
 }
 
 const ldnsDate = (d: Date) => d.toISOString().replace(/[-:T]/g, "").slice(0, 14);
@@ -102,19 +105,37 @@ function dsFor(ds: string[], fault?: CaseZone["fault"]): string[] {
   return ds;
 }
 
-/** Sign a case's subtree bottom-up: the children first, their DS into the parent, then the parent,
- *  each broken as its fault says. `mxHost`: the owner of the A RRset the a-* faults break. */
-export async function signCaseZones(dir: string, z: CaseZone, mxHost: string): Promise<SignedCaseZones> {
-  const below = await Promise.all(z.children.map((k) => signCaseZones(join(dir, k.zone), k, mxHost)));
+/** Sign a case's subtree, each zone broken as its fault says. Every signed zone's keys are made
+ *  first, so the DS of each child (its faulty DS included) is in its parent's text, and the top
+ *  zone's DS is known, at once; all the zones are then signed at the same time.
+ *  `mxHost`: the owner of the A RRset the a-* faults break. */
+export function signCaseZones(dir: string, z: CaseZone, mxHost: string): SignedCaseZones {
+  const below = z.children.map((k) => signCaseZones(join(dir, k.zone), k, mxHost));
   mkdirSync(dir, { recursive: true });
   const file = `${z.zone}.zone`;
   const text = z.text + below.flatMap((b) => b.ds).join("\n") + "\n";
   writeFileSync(join(dir, file), text);
+  const keys = z.signed ? newLdnsKeys(dir, z.zone) : undefined;
+  const own = signCaseZone(dir, z, file, text, mxHost, keys);
+  return {
+    ds: keys ? dsFor([ldnsDsLine(keys.ksk.dnskey)], z.fault) : [],
+    zones: Promise.all([own, ...below.map((b) => b.zones)]).then(([o, ...rest]) => [o, ...rest.flat()]),
+  };
+}
+
+/** One zone of a subtree: signed with its keys (when it is signed) and broken as its fault says. */
+async function signCaseZone(
+  dir: string,
+  z: CaseZone,
+  file: string,
+  text: string,
+  mxHost: string,
+  keys?: LdnsKeys,
+): Promise<SignedCaseZone> {
   let out = join(dir, file);
-  let ds: string[] = [];
-  if (z.signed) {
+  if (keys) {
     const dates = z.fault === "expired-rrsig" ? EXPIRED() : z.fault === "not-yet-valid-rrsig" ? NOT_YET_VALID() : {};
-    const r = await ldnsSignZone(dir, z.zone, file, dates);
+    const r = await ldnsSignZone(dir, z.zone, file, dates, keys);
     let signed = readFileSync(r.signedFile, "utf8");
     if (z.fault === "bad-rrsig") signed = alterRrsig(signed, "TLSA");
     if (z.fault === "smimea-bad-rrsig") signed = alterRrsig(signed, "SMIMEA");
@@ -129,18 +150,17 @@ export async function signCaseZones(dir: string, z: CaseZone, mxHost: string): P
         z.zone,
         `${file}.dated`,
         z.fault === "a-expired-rrsig" ? EXPIRED() : NOT_YET_VALID(),
-        r.keys,
+        keys,
       );
       signed = spliceRrsig(signed, readFileSync(again.signedFile, "utf8"), "A", mxHost);
     }
     writeFileSync(r.signedFile, signed);
     out = r.signedFile;
-    ds = dsFor(r.ds, z.fault);
   }
   if (z.served === "unloadable") {
     const broken = join(dir, `${file}.unloadable`);
     writeFileSync(broken, unloadable(readFileSync(out, "utf8")));
     out = broken;
   }
-  return { zones: [{ zone: z.zone, file: out, served: z.served }, ...below.flatMap((b) => b.zones)], ds };
+  return { zone: z.zone, file: out, served: z.served };
 }

@@ -171,7 +171,3 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
   if (w.mua) out.push(instance("mua", w.mua.name, w.mua.impl, "mua", p, { ...base, ip: w.muaIp }));
   return out;
 }
-
-/** Start order: authorities (and the mail client, which needs nothing and is slowest to start),
- *  then resolvers, then mail delivery, then the MTAs. */
-export const START_ORDER: Role[][] = [["authority", "mua"], ["resolver"], ["mda"], ["mta-receiver", "mta-sender"]];

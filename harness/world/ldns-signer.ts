@@ -1,28 +1,35 @@
-// The private root operator: signs "." and "test." offline with ldns (keygen, signzone, key2ds).
-import { readFileSync, writeFileSync } from "node:fs";
+// The private root operator: signs "." and "test." offline with ldns-signzone. The keys are made
+// in this process (ldns-keys.ts) and the DS computed here, as ldns-key2ds would print it: only
+// the signing itself is a process, and only a few of those run at once.
 import { join } from "node:path";
 import { runOk } from "../os/exec.ts";
+import { Limiter } from "../run/limiter.ts";
+import { ldnsDsLine, newLdnsKey, type LdnsKey } from "./ldns-keys.ts";
 
 export interface LdnsSigned {
   signedFile: string;
   ds: string[]; // SHA-256 DS of the KSK
   ksk: string; // DNSKEY RR of the KSK (the trust anchor, for the root)
-  keys: LdnsKeys; // the key files' base names in dir, to sign again with the same keys
+  keys: LdnsKeys; // the key files in dir, to sign again with the same keys
 }
 
 export interface LdnsKeys {
-  ksk: string;
-  zsk: string;
+  ksk: LdnsKey;
+  zsk: LdnsKey;
 }
 
-async function keygen(dir: string, zone: string, ksk: boolean): Promise<string> {
-  const argv = ["ldns-keygen", "-a", "ECDSAP256SHA256", ...(ksk ? ["-k"] : []), zone];
-  const { stdout } = await runOk(argv, { cwd: dir });
-  return stdout.trim().split("\n").pop()!;
+/** A world signs dozens of small zones at once; on two cores, more ldns-signzone processes at a
+ *  time than this only queue for the processors. */
+const signing = new Limiter(4);
+
+/** A fresh ECDSA P-256 KSK and ZSK for `zone`, their files in `dir`. */
+export function newLdnsKeys(dir: string, zone: string): LdnsKeys {
+  const origin = zone === "." ? "." : `${zone}.`;
+  return { ksk: newLdnsKey(dir, origin, true), zsk: newLdnsKey(dir, origin, false) };
 }
 
 /** Sign `zone` (text already in dir/<file>) with a fresh ECDSA P-256 KSK and ZSK, or with the
- *  keys of an earlier call in the same folder. */
+ *  keys made before (newLdnsKeys) in the same folder. */
 export async function ldnsSignZone(
   dir: string,
   zone: string,
@@ -31,24 +38,13 @@ export async function ldnsSignZone(
   keys?: LdnsKeys,
 ): Promise<LdnsSigned> {
   const origin = zone === "." ? "." : `${zone}.`;
-  const [kskBase, zskBase] = keys
-    ? [keys.ksk, keys.zsk]
-    : await Promise.all([keygen(dir, origin, true), keygen(dir, origin, false)]);
+  const { ksk, zsk } = keys ?? newLdnsKeys(dir, zone);
   const signedFile = join(dir, `${file}.signed`);
   const dateArgs = [
     ...(dates.inception ? ["-i", dates.inception] : []),
     ...(dates.expiration ? ["-e", dates.expiration] : []),
   ];
-  await runOk(["ldns-signzone", ...dateArgs, "-o", origin, "-f", signedFile, file, zskBase, kskBase], { cwd: dir });
-  const ds = (await runOk(["ldns-key2ds", "-n", "-2", `${kskBase}.key`], { cwd: dir })).stdout
-    .trim()
-    .split("\n")
-    .filter((l) => /\sDS\s/.test(l));
-  const ksk = readFileSync(join(dir, `${kskBase}.key`), "utf8").trim();
-  return { signedFile, ds, ksk, keys: { ksk: kskBase, zsk: zskBase } };
-}
-
-export function writeText(path: string, text: string): string {
-  writeFileSync(path, text);
-  return path;
+  const argv = ["ldns-signzone", ...dateArgs, "-o", origin, "-f", signedFile, file, zsk.base, ksk.base];
+  await signing.run(() => runOk(argv, { cwd: dir }));
+  return { signedFile, ds: [ldnsDsLine(ksk.dnskey)], ksk: ksk.line, keys: { ksk, zsk } };
 }

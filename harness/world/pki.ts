@@ -1,8 +1,8 @@
-// The world's PKI: keys and certificates made fresh for every world.
+// The world's PKI: certificates made fresh for every world, on RSA keys the run's worlds share.
 // node-forge builds the X.509 structures; Node's native crypto makes the RSA keys and the
 // signatures (forge's pure-JS RSA costs ~200 ms per key and ~30 ms per signature here).
 // RSA is what the NCCoE lab used, and node-forge is RSA-only.
-import { generateKeyPair, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { createPrivateKey, generateKeyPair, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import forge from "node-forge";
 
 export interface Issued {
@@ -25,19 +25,27 @@ export function newRsaKeyPem(bits = 2048): string {
   return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 }
 
-/** Fresh RSA keys, made concurrently on libuv's thread pool. */
-export async function newRsaKeys(n: number, bits = 2048): Promise<string[]> {
-  return Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<string>((resolve, reject) =>
-          generateKeyPair("rsa", { modulusLength: bits }, (err, _pub, priv) =>
-            err ? reject(err) : resolve(priv.export({ type: "pkcs8", format: "pem" }).toString()),
-          ),
-        ),
+/** A fresh RSA-2048 key, made on libuv's thread pool. */
+function newRsaKey(): Promise<string> {
+  return new Promise<string>((resolve, reject) =>
+    generateKeyPair("rsa", { modulusLength: 2048 }, (err, _pub, priv) =>
+      err ? reject(err) : resolve(priv.export({ type: "pkcs8", format: "pem" }).toString()),
     ),
   );
+}
+
+/** The run's RSA keys: making one costs ~0.25 s of a core here, and each world needs several, so
+ *  the worlds of a run (this process) share them; each world still makes its own certificates. */
+const rsaPool: Promise<string>[] = [];
+
+/** The first `n` keys of the run's pool, the missing ones made concurrently. */
+export function pooledRsaKeys(n: number): Promise<string[]> {
+  while (rsaPool.length < n) {
+    const key = newRsaKey();
+    rsaPool.push(key);
+    key.catch(() => rsaPool.splice(rsaPool.indexOf(key), 1)); // a failure is not kept for the next world
+  }
+  return Promise.all(rsaPool.slice(0, n));
 }
 
 /** Sign the TBSCertificate natively (sha256WithRSAEncryption), as forge's cert.sign() would. */
@@ -49,16 +57,24 @@ function signNatively(cert: forge.pki.Certificate, signerKeyPem: string): void {
   const tbs = pki.getTBSCertificate(cert);
   (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
   const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), "binary");
-  cert.signature = sign("sha256", der, signerKeyPem).toString("binary");
+  cert.signature = sign("sha256", der, keyObjectOf(signerKeyPem)).toString("binary");
 }
 
-function serial(): string {
+/** 16 random octets, the first in 0x40-0x7f: positive, and with no leading zero octet. A serial
+ *  that began 00 00 left forge's DER with a leading zero that OpenSSL rejects ("illegal padding"). */
+export function certSerial(): string {
   const b = randomBytes(16);
-  b[0] = b[0]! & 0x7f; // positive
+  b[0] = (b[0]! & 0x7f) | 0x40;
   return b.toString("hex");
 }
 
-// Parsing PEM with forge is slow; the world's few keys and CA certificates are parsed once.
+// Parsing PEM is slow (forge's most of all); the world's few keys and CA certificates are parsed once.
+const keyObjects = new Map<string, KeyObject>();
+const keyObjectOf = (pem: string) => {
+  let k = keyObjects.get(pem);
+  if (!k) keyObjects.set(pem, (k = createPrivateKey(pem)));
+  return k;
+};
 const parsedKeys = new Map<string, forge.pki.rsa.PrivateKey>();
 const parsedCerts = new Map<string, forge.pki.Certificate>();
 const keyOf = (pem: string) => {
@@ -76,7 +92,7 @@ function build(opts: CertOptions, keyPem: string, issuer?: { keyPem: string; cer
   const key = keyOf(keyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = serial();
+  cert.serialNumber = certSerial();
   const now = Date.now();
   cert.validity.notBefore = opts.notBefore ?? new Date(now - 3600_000);
   cert.validity.notAfter = opts.notAfter ?? new Date(now + 30 * 86400_000);

@@ -1,12 +1,12 @@
 // The receiver side of a world's PKI: a local CA (root + intermediate), an unrelated CA, and for
 // every case the certificate its receiver address presents, plus the TLSA records made from the
-// real certificates. Keys come from a small pool made concurrently; within a case, the presented
+// real certificates. Keys come from the run's small pool (pki.ts); within a case, the presented
 // and the spare certificate never share a key.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CasePlan, WorldPlan } from "../plan/plan.ts";
 import type { TlsaSource } from "../schema/scenario.ts";
-import { issueLeaf, localCa, newRsaKeys, selfSignedCertificate, type Issued, type LocalCa } from "./pki.ts";
+import { issueLeaf, localCa, pooledRsaKeys, selfSignedCertificate, type Issued, type LocalCa } from "./pki.ts";
 import { tlsaFor, type TlsaRdata } from "./tlsa.ts";
 import { makeSmimeUsers, type SmimeCaseUsers } from "./smime-users.ts";
 
@@ -25,9 +25,14 @@ export interface WorldPki {
   tlsa: Map<string, TlsaRdata[]>; // by case id
   certPems: Map<string, string>; // by case id: the presented certificate, for evidence
   smime: Map<string, SmimeCaseUsers>; // by case id: the S/MIME users of the cases with `smime`
+  attackerKeyPem: string; // for the on-path attacker's certificates: no other certificate has it
 }
 
 const LEAF_KEYS = 4;
+/** Where the world's keys sit in the run's RSA key pool (pki.ts): each CA's root and intermediate,
+ *  the leaves' (the S/MIME users' too), and the on-path attacker's, which no certificate of the
+ *  world's own has. */
+const KEYS = { ca: 0, otherCa: 2, leaf: 4, attacker: 4 + LEAF_KEYS, count: 5 + LEAF_KEYS };
 
 /** Where the PKI's files go: known before the keys exist, so bring-up need not wait for them. */
 export function pkiPaths(w: WorldPlan, dir: string) {
@@ -75,10 +80,11 @@ function sourcePem(of: TlsaSource, presented: Issued, spare: Issued, ca: LocalCa
 
 export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki> {
   mkdirSync(dir, { recursive: true });
-  const keys = await newRsaKeys(4 + LEAF_KEYS);
-  const ca = localCa("Remote Site Local", keys[0], keys[1]);
-  const other = localCa("Unrelated", keys[2], keys[3]);
-  const leafKey = (i: number) => keys[4 + (i % LEAF_KEYS)]!;
+  const keys = await pooledRsaKeys(KEYS.count);
+  const ca = localCa("Remote Site Local", keys[KEYS.ca], keys[KEYS.ca + 1]);
+  const other = localCa("Unrelated", keys[KEYS.otherCa], keys[KEYS.otherCa + 1]);
+  const leafKeys = keys.slice(KEYS.leaf, KEYS.leaf + LEAF_KEYS);
+  const leafKey = (i: number) => leafKeys[i % LEAF_KEYS]!;
   const paths = pkiPaths(w, dir);
   const caFile = paths.caFile;
   writeFileSync(caFile, ca.root.certPem);
@@ -102,7 +108,8 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     endpoints: new Map(),
     tlsa: new Map(),
     certPems: new Map(),
-    smime: await makeSmimeUsers(w, ca),
+    smime: await makeSmimeUsers(w, ca, leafKeys),
+    attackerKeyPem: keys[KEYS.attacker]!,
   };
   w.cases.forEach((cp: CasePlan, i) => {
     const c = cp.case;

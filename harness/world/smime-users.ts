@@ -7,7 +7,7 @@ import { LAB_ZONE } from "../plan/plan.ts";
 import type { SmimeaSpec } from "../schema/smime.ts";
 import { smimeaFor, type SmimeaRdata } from "../smime/smimea-record.ts";
 import { smimeUser, type SmimeUser } from "../smime/user-certs.ts";
-import { newRsaKeys, type LocalCa } from "./pki.ts";
+import type { LocalCa } from "./pki.ts";
 
 export interface SmimeCaseUsers {
   senderAddress: string;
@@ -24,13 +24,14 @@ export interface SmimeCaseUsers {
 /** The lab address that signs a case's mail: in the case's own lab domain, "<label>.lab.test". */
 export const smimeSenderDomain = (cp: CasePlan) => `${cp.domain.split(".")[0]}.${LAB_ZONE}`;
 
-/** RSA keys shared by every case's users, each case's four roles on four different keys: making
- *  a fresh RSA key for every user cost seconds of bring-up. ECDSA keys are made fresh (cheap). */
+/** `rsa`: four RSA keys shared by every case's users (the world's leaf keys), each case's four
+ *  roles on four different keys: making a fresh RSA key for every user cost seconds of bring-up.
+ *  ECDSA keys are made fresh (cheap). */
 const ROLES = { user: 0, impostor: 1, other: 2, recipient: 3 } as const;
 
-export async function makeSmimeUsers(w: WorldPlan, ca: LocalCa): Promise<Map<string, SmimeCaseUsers>> {
+export async function makeSmimeUsers(w: WorldPlan, ca: LocalCa, rsa: string[]): Promise<Map<string, SmimeCaseUsers>> {
+  if (new Set(rsa).size < Object.keys(ROLES).length) throw new Error("the S/MIME users need four different RSA keys");
   const out = new Map<string, SmimeCaseUsers>();
-  const rsa = w.cases.some((cp) => cp.case.smime) ? await newRsaKeys(4) : [];
   await Promise.all(
     w.cases
       .filter((cp) => cp.case.smime)

@@ -102,13 +102,14 @@ export async function upDockerWorld(
       hosts.map(async (h) => world.containerPids.set(h.host, await addAddresses(world.containerOf(h.host).getId(), h))),
     );
     world.timings.namespaces = since(t0);
-    world.capture = await startSmtpCapture({
+    const capture = await startSmtpCapture({
       name: "host/tcpdump",
       receiverIp: plan.remote.mtaIp,
       dir,
       cwd: opts.repoRoot,
     });
-    world.daemons.push(world.capture.daemon);
+    world.capture = capture;
+    world.daemons.push(capture.daemon);
     await signAndStartDaemons(world, pkiPromise, {
       envs,
       paths,
@@ -126,17 +127,19 @@ export async function upDockerWorld(
         )) as unknown as Daemon | undefined,
       validatedTlsa: () =>
         waitValidatedTlsa(plan, (server, name, type) => digIn(world.containerOf("lab"), server, name, type)),
+      instruments: async () => {
+        if (!plan.cases.some((c) => c.upstreamIp)) return;
+        // The attacker's proxy (a test instrument) runs in the attacker container's network
+        // namespace, through a name attached to it; the name goes with the container.
+        const ns = `${containerName(opts.runId, "attacker")}-net`;
+        await runOk(["ip", "netns", "attach", ns, String(world.containerPids.get("attacker"))]);
+        world.attachedNs = ns;
+        world.attacker = await startAttacker(world, ns);
+      },
     });
-    if (plan.cases.some((c) => c.upstreamIp)) {
-      // The attacker's proxy (a test instrument) runs in the attacker container's network
-      // namespace, through a name attached to it; the name goes with the container.
-      const ns = `${containerName(opts.runId, "attacker")}-net`;
-      await runOk(["ip", "netns", "attach", ns, String(world.containerPids.get("attacker"))]);
-      world.attachedNs = ns;
-      world.attacker = await startAttacker(world, ns);
-    }
     const muaInst = instances.find((i) => i.role === "mua");
     if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
+    await capture.listening;
     world.timings.total = since(t0);
     return world;
   } catch (e) {

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProxyListener } from "../../attacker/smtp-proxy.ts";
-import { issueLeaf, newRsaKeys, selfSignedCertificate } from "../../world/pki.ts";
+import { issueLeaf, selfSignedCertificate } from "../../world/pki.ts";
 import { Daemon } from "../daemon.ts";
 import { tcpListening, waitFor } from "../probes.ts";
 import type { StartedWorld } from "./world.ts";
@@ -17,7 +17,7 @@ export async function startAttacker(
   const attacked = world.plan.cases.filter((c) => c.upstreamIp && c.case.attack);
   const pki = world.pki;
   if (!pki) throw new Error("the attacker needs the world's PKI");
-  const [key] = await newRsaKeys(1);
+  const key = pki.attackerKeyPem;
   // The attacker's certificate for a MITM or an impostor: self-signed, or issued by the remote
   // site's own local CA (which the lab trusts), or by an unrelated CA.
   const certFor = (c: (typeof attacked)[number]) => {
@@ -40,7 +40,7 @@ export async function startAttacker(
   const config = join(dir, "proxy.json");
   writeFileSync(config, JSON.stringify(listeners, null, 2), { mode: 0o600 });
   const log = join(dir, "attacker.log");
-  const daemon = Daemon.start({
+  const daemon = await Daemon.start({
     name: "attacker/smtp-proxy",
     ns,
     argv: ["node", "--import", "tsx", join(world.opts.repoRoot, "harness", "attacker", "smtp-proxy.ts"), config],

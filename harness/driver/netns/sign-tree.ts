@@ -42,27 +42,28 @@ export async function signTree(
   shortDir: string,
 ): Promise<SignedTree> {
   mkdirSync(zonesDir, { recursive: true });
-  // The cases' own subtrees first (signed by the harness bottom-up, then broken on purpose):
-  // their DS go into the remote zone before its own signer signs it. A zone nobody serves
-  // (delegated to where no name server is) is kept beside the others, as evidence.
-  const signSubtrees = (list: CaseSubtree[] = []) =>
-    Promise.all(list.map((c) => signCaseZones(join(shortDir, "faults", c.top.zone), c.top, c.mxHost)));
-  const [children, labChildren] = await Promise.all([
-    signSubtrees(unsigned.children),
-    signSubtrees(unsigned.labChildren),
-  ]);
-  for (const z of [...children, ...labChildren].flatMap((c) => c.zones))
-    copyFileSync(
-      z.file,
-      z.served === "nowhere" ? join(zonesDir, `${z.zone}.zone.served-by-nobody`) : signedZoneFile({ zonesDir }, z.zone),
-    );
-  const remoteText = unsigned.remote + children.flatMap((c) => c.ds).join("\n") + "\n";
+  // The cases' own subtrees (signed by the harness, then broken on purpose): their keys are made
+  // first, so their DS go into the site zones at once, and the harness signs them while the site
+  // signers sign. A zone nobody serves (delegated to where no name server is) is kept beside the
+  // others, as evidence.
+  const subtrees = (list: CaseSubtree[] = []) =>
+    list.map((c) => signCaseZones(join(shortDir, "faults", c.top.zone), c.top, c.mxHost));
+  const [children, labChildren] = [subtrees(unsigned.children), subtrees(unsigned.labChildren)];
+  const caseZonesSigned = Promise.all([...children, ...labChildren].map((c) => c.zones)).then((all) => {
+    for (const z of all.flat())
+      copyFileSync(
+        z.file,
+        z.served === "nowhere"
+          ? join(zonesDir, `${z.zone}.zone.served-by-nobody`)
+          : signedZoneFile({ zonesDir }, z.zone),
+      );
+  });
   const sites = [
     { site: w.lab, text: unsigned.lab + labChildren.flatMap((c) => c.ds).join("\n") + "\n" },
-    { site: w.remote, text: remoteText },
+    { site: w.remote, text: unsigned.remote + children.flatMap((c) => c.ds).join("\n") + "\n" },
   ];
   const signerName = w.stack.signer;
-  const signed = await Promise.all(
+  const sitesSigned = Promise.all(
     sites.map(async ({ site, text }) => {
       const impl = envs.get(signerName);
       if (!impl) throw new Error(`no environment '${signerName}' for the ${site.name} signer`);
@@ -79,6 +80,7 @@ export async function signTree(
       return r;
     }),
   );
+  const [signed] = await Promise.all([sitesSigned, caseZonesSigned]);
   const opDir = join(zonesDir, "root-operator");
   mkdirSync(opDir, { recursive: true });
   writeFileSync(

@@ -78,7 +78,7 @@ export async function startInstance(
   const spec = roleSpec(impl, inst);
   for (const argv of spec.prepare) await runOk(renderArgv(impl, inst, argv));
   if (!spec.start) return undefined;
-  const daemon = Daemon.start({
+  const daemon = await Daemon.start({
     name: inst.key,
     ns,
     argv: renderArgv(impl, inst, spec.start),

@@ -165,14 +165,15 @@ export async function upNetnsWorld(
     ]);
     await createNetwork(world.network);
     world.timings.namespaces = since(t0);
-    world.capture = await startSmtpCapture({
+    const capture = await startSmtpCapture({
       name: "hub/tcpdump",
       ns: world.network.hubNs,
       receiverIp: plan.remote.mtaIp,
       dir,
       cwd: opts.repoRoot,
     });
-    world.daemons.push(world.capture.daemon);
+    world.capture = capture;
+    world.daemons.push(capture.daemon);
     await signAndStartDaemons(world, pkiPromise, {
       envs,
       paths,
@@ -181,10 +182,13 @@ export async function upNetnsWorld(
       say,
       startOne: (impl, i) => startInstance(impl, i, world.nsOf(i.host), opts.repoRoot),
       validatedTlsa: () => waitValidatedTlsa(plan, (server, name, type) => dig(world.nsOf("lab"), server, name, type)),
+      instruments: async () => {
+        if (plan.cases.some((c) => c.upstreamIp)) world.attacker = await startAttacker(world);
+      },
     });
-    if (plan.cases.some((c) => c.upstreamIp)) world.attacker = await startAttacker(world);
     const muaInst = instances.find((i) => i.role === "mua");
     if (muaInst) world.mua = await MuaClient.connect(join(String(muaInst.context.sockDir), "agent.sock"));
+    await capture.listening;
     world.timings.total = since(t0);
     return world;
   } catch (e) {
