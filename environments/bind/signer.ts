@@ -30,6 +30,8 @@ export interface SignRequest {
   unsignedZoneFile: string; // absolute path of the unsigned zone text
   workDir: string; // absolute, a folder this call owns (config, keys, logs, result go here)
   deadlineMs?: number; // default 20000: then the call fails with named's log tail
+  /** Resolves once unsignedZoneFile is written (absent: it is); the deadline counts from then. */
+  zoneReady?: Promise<void>;
 }
 export interface SignResult {
   signedZoneFile: string;
@@ -45,6 +47,7 @@ const DS_TTL = 3600;
 const STOP_MS = 3000;
 
 export async function signZone(req: SignRequest): Promise<SignResult> {
+  await req.zoneReady;
   const t0 = performance.now();
   const deadlineAt = Date.now() + (req.deadlineMs ?? 20_000);
   const origin = absolute(req.zone);

@@ -23,6 +23,8 @@ export interface SignRequest {
   unsignedZoneFile: string; // absolute path
   workDir: string; // absolute folder the signer owns (config, keys, logs, output)
   deadlineMs?: number; // whole call; default 20000
+  /** Resolves once unsignedZoneFile is written (absent: it is); the deadline counts from then. */
+  zoneReady?: Promise<void>;
 }
 export interface SignResult {
   signedZoneFile: string;
@@ -39,6 +41,7 @@ const STOP_GRACE_MS = 3000;
 const DIE_WITH_US = ["setpriv", "--pdeathsig", "KILL", "--"];
 
 export async function signZone(req: SignRequest): Promise<SignResult> {
+  await req.zoneReady;
   const started = performance.now();
   const deadlineAt = Date.now() + (req.deadlineMs ?? 20_000);
   const name = req.zone.replace(/\.$/, "").toLowerCase();

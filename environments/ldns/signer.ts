@@ -3,7 +3,14 @@ import { copyFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ldnsSignZone } from "../../harness/world/ldns-signer.ts";
 
-export async function signZone(req: { zone: string; unsignedZoneFile: string; workDir: string }) {
+export async function signZone(req: {
+  zone: string;
+  unsignedZoneFile: string;
+  workDir: string;
+  /** Resolves once unsignedZoneFile is written (absent: it is). */
+  zoneReady?: Promise<void>;
+}) {
+  await req.zoneReady;
   const t0 = performance.now();
   const file = basename(req.unsignedZoneFile);
   copyFileSync(req.unsignedZoneFile, join(req.workDir, file));

@@ -1,7 +1,7 @@
 // Signs small zones with the real OpenDNSSEC daemons and checks the result
 // with ldnsutils. Needs root (mount namespaces) and the opendnssec package.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -122,6 +122,21 @@ describe.skipIf(!isRoot || !hasOds)("opendnssec one-shot signer", () => {
     expect(mountsOf(workDir)).toEqual([]);
     expect(mountsOf("opendnssec")).toEqual([]);
     expect(readlinkSync("/proc/self/ns/mnt")).toBe(hostNs);
+  });
+
+  it("starts its daemons before the zone is written, and signs it once zoneReady says it is", async () => {
+    const { base, unsigned, workDir } = fresh("late.test");
+    rmSync(unsigned);
+    let written!: () => void;
+    const zoneReady = new Promise<void>((resolve) => (written = resolve));
+    const signing = signZone({ zone: "late.test", unsignedZoneFile: unsigned, workDir, zoneReady });
+    const enforcerSock = join(workDir, "run", "enforcer.sock");
+    for (let i = 0; i < 500 && !existsSync(enforcerSock); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(enforcerSock)).toBe(true);
+    writeFileSync(unsigned, zoneText("late.test"));
+    written();
+    verify("late.test", await signing, base);
+    expect(processesUsing(base)).toEqual([]);
   });
 
   it("runs several instances at once, each with its own keys", async () => {

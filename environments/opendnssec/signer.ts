@@ -7,7 +7,8 @@
 //    on that default socket), and
 //  - a private, empty network namespace (ods-signerd always binds port 15354 for XFR/NOTIFY,
 //    which would clash between instances),
-// so several calls can run at once without touching the host's folders or ports.
+// so several calls can run at once without touching the host's folders or ports. The daemons
+// start before the zone is needed: a caller can write the unsigned zone meanwhile (zoneReady).
 //
 //   unshare --mount --net --propagation private -- sh in-private-mounts.sh <binds> -- sleep infinity
 //   nsenter --mount --net --target <that pid> -- ods-enforcer-db-setup -f | ods-signerd -d | ods-enforcerd -d
@@ -45,6 +46,8 @@ export interface SignRequest {
   unsignedZoneFile: string; // absolute path, plain zone text with $ORIGIN/$TTL, SOA, NS, etc.
   workDir: string; // absolute, empty folder the signer owns (config, token, db, logs go here)
   deadlineMs?: number; // default 20000; overall timeout -> throw with the log tail
+  /** Resolves once unsignedZoneFile is written: until then the daemons start and wait (absent: it is). */
+  zoneReady?: Promise<void>;
 }
 export interface SignResult {
   signedZoneFile: string; // absolute path inside workDir
@@ -68,7 +71,7 @@ const DIE_WITH_US = ["setpriv", "--pdeathsig", "KILL", "--"];
 
 export async function signZone(req: SignRequest): Promise<SignResult> {
   const started = performance.now();
-  const deadlineAt = Date.now() + (req.deadlineMs ?? 20000);
+  let deadlineAt = Date.now() + (req.deadlineMs ?? 20000);
   const zone = req.zone.replace(/\.$/, "").toLowerCase();
   if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(zone)) throw new Error(`signZone: bad zone ${JSON.stringify(req.zone)}`);
   if (!isAbsolute(req.workDir) || !isAbsolute(req.unsignedZoneFile))
@@ -102,28 +105,31 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
   const subdirs = ["enforcer", "signer", "signconf", "unsigned", "signed", "tmp"].map((s) => join(lib, s));
   for (const d of [etc, run, logs, f.tokens, ...subdirs]) await mkdir(d, { recursive: true });
 
-  // Configuration from the templates; the SOA TTL and minimum follow the unsigned zone
-  // (ods-signerd always replaces them with the policy's values).
-  await copyFile(req.unsignedZoneFile, f.unsigned);
-  const soa = soaTimes(await readFile(f.unsigned, "utf8"));
+  // Configuration from the templates: the token's and the daemons' first; the policy's and the
+  // zone list's once the zone is there (the SOA TTL and minimum follow the unsigned zone, and
+  // ods-signerd always replaces them with the policy's values).
   const fill = async (tpl: string, out: string, vars: Record<string, string | number>, xml = true) => {
     const values = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, xml ? xmlEscape(String(v)) : v]));
     await writeFile(out, render(await readFile(join(HERE, "templates", tpl), "utf8"), values));
   };
   await fill("softhsm2.conf.tpl", f.softhsmConf, { tokenDir: `${f.tokens}/` }, false);
   await fill("conf.xml.tpl", join(etc, "conf.xml"), { hsmModule, tokenLabel: TOKEN_LABEL, pin: PIN });
-  await fill("kasp.xml.tpl", join(etc, "kasp.xml"), {
-    policy: POLICY,
-    soaTtl: soa.ttl,
-    soaMinimum: soa.minimum,
-    dsTtl: DS_TTL,
-  });
-  await fill("zonelist.xml.tpl", join(etc, "zonelist.xml"), {
-    zone,
-    policy: POLICY,
-    unsignedFile: f.unsigned,
-    signedFile: f.signedOut,
-  });
+  const zoneConfig = async () => {
+    await copyFile(req.unsignedZoneFile, f.unsigned);
+    const soa = soaTimes(await readFile(f.unsigned, "utf8"));
+    await fill("kasp.xml.tpl", join(etc, "kasp.xml"), {
+      policy: POLICY,
+      soaTtl: soa.ttl,
+      soaMinimum: soa.minimum,
+      dsTtl: DS_TTL,
+    });
+    await fill("zonelist.xml.tpl", join(etc, "zonelist.xml"), {
+      zone,
+      policy: POLICY,
+      unsignedFile: f.unsigned,
+      signedFile: f.signedOut,
+    });
+  };
 
   const env: NodeJS.ProcessEnv = { ...process.env, SOFTHSM2_CONF: f.softhsmConf };
   const left = () => Math.max(1, deadlineAt - Date.now());
@@ -187,6 +193,13 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
     procs.push(await daemon("ods-enforcerd", f.enforcerLog));
     await waitFor("the ods-signerd socket", deadlineAt, socket(f.signerSock), died, 10);
     await waitFor("the ods-enforcerd socket", deadlineAt, socket(f.enforcerSock), died, 10);
+
+    // The daemons are up: from here on the zone is needed (and the deadline counts from it).
+    if (req.zoneReady) {
+      await req.zoneReady;
+      deadlineAt = Date.now() + (req.deadlineMs ?? 20000);
+    }
+    await zoneConfig();
 
     const enforcer = ["ods-enforcer", "-s", f.enforcerSock];
     const policyImport = async () => {

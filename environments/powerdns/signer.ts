@@ -32,6 +32,8 @@ export interface SignRequest {
   unsignedZoneFile: string; // absolute path of the unsigned zone text
   workDir: string; // absolute, a folder this call owns (config, key database, logs, result go here)
   deadlineMs?: number; // default 20000: then the call fails with the logs' tails
+  /** Resolves once unsignedZoneFile is written (absent: it is); the deadline counts from then. */
+  zoneReady?: Promise<void>;
 }
 export interface SignResult {
   signedZoneFile: string;
@@ -47,6 +49,7 @@ const DS_TTL = 3600;
 const STOP_MS = 3000;
 
 export async function signZone(req: SignRequest): Promise<SignResult> {
+  await req.zoneReady;
   const t0 = performance.now();
   const deadlineAt = Date.now() + (req.deadlineMs ?? 20_000);
   const origin = absolute(req.zone);

@@ -12,7 +12,7 @@ import type { Role } from "../schema/scenario.ts";
 import { unsignedSiteZones } from "../world/world-files.ts";
 import type { Daemon } from "./daemon.ts";
 import { waitFor, type DnsAnswer } from "./probes.ts";
-import { signTree } from "./netns/sign-tree.ts";
+import { signTree, type SignedTree } from "./netns/sign-tree.ts";
 import { writeInstance } from "./netns/start-instance.ts";
 import type { StartedWorld, UpOptions } from "./netns/world.ts";
 import { REGISTRY_DIR } from "./netns/registry.ts";
@@ -23,12 +23,15 @@ export function implOf(envs: Map<string, Implementation>, inst: Instance): Imple
   return impl;
 }
 
-/** Where a world's files go, and its PKI, started at once: keys are made on the thread pool
- *  while the driver creates its hosts. Both drivers begin here. */
+/** Where a world's files go, its PKI and its signed DNS tree, started at once: keys are made on
+ *  the thread pool, and the site signers start their daemons (in namespaces of their own), while
+ *  the driver creates its hosts; the zones are signed once the PKI gives their TLSA and SMIMEA
+ *  records. Both drivers begin here. */
 export function prepareWorldFiles(
   plan: WorldPlan,
+  envs: Map<string, Implementation>,
   opts: Pick<UpOptions, "worldDir" | "runId" | "repoRoot" | "imapPassword" | "smtpTlsSecurityLevel">,
-): { paths: WorldPaths; pki: Promise<WorldPki>; serial: number } {
+): { paths: WorldPaths; pki: Promise<WorldPki>; tree: Promise<SignedTree> } {
   const dir = opts.worldDir;
   const zonesDir = join(dir, "zones");
   mkdirSync(zonesDir, { recursive: true });
@@ -50,13 +53,16 @@ export function prepareWorldFiles(
     imapPassword: opts.imapPassword,
     smtpTlsSecurityLevel: opts.smtpTlsSecurityLevel,
   };
-  return { paths, pki, serial: Math.floor(Date.now() / 1000) };
+  const serial = Math.floor(Date.now() / 1000);
+  const unsigned = pki.then((p) => unsignedSiteZones(plan, p.tlsa, serial, p.smime));
+  const tree = signTree(plan, envs, unsigned, zonesDir, serial, paths.socketsDir);
+  tree.catch(() => undefined); // awaited later; a failure surfaces there
+  return { paths, pki, tree };
 }
 
 export interface DaemonSteps {
   envs: Map<string, Implementation>;
   paths: WorldPaths;
-  serial: number;
   t0: number;
   say: (line: string) => void;
   /** How this driver starts one instance and waits for it. */
@@ -67,11 +73,16 @@ export interface DaemonSteps {
   instruments?: () => Promise<void>;
 }
 
-/** Once the PKI exists, everything is rendered and three chains start at once: the DNS (sign the
+/** Once the PKI exists, everything is rendered and three chains start at once: the DNS (the signed
  *  tree, then the authorities, then the resolvers, until the lab resolver validates a TLSA), the
  *  mail daemons (delivery, then the MTAs: their host names are configured, so none looks anything
  *  up before mail is sent), and the mail client and the driver's instruments, which need nothing. */
-export async function signAndStartDaemons(world: StartedWorld, pki: Promise<WorldPki>, s: DaemonSteps): Promise<void> {
+export async function signAndStartDaemons(
+  world: StartedWorld,
+  pki: Promise<WorldPki>,
+  tree: Promise<SignedTree>,
+  s: DaemonSteps,
+): Promise<void> {
   const since = () => (performance.now() - s.t0) / 1000;
   const plan = world.plan;
   world.pki = await pki;
@@ -89,14 +100,7 @@ export async function signAndStartDaemons(world: StartedWorld, pki: Promise<Worl
   };
   const dns = async () => {
     s.say(`${plan.id}: signing zones`);
-    world.tree = await signTree(
-      plan,
-      s.envs,
-      unsignedSiteZones(plan, world.tlsa, s.serial, world.pki!.smime),
-      s.paths.zonesDir,
-      s.serial,
-      s.paths.socketsDir,
-    );
+    world.tree = await tree;
     writeFileSync(s.paths.trustAnchorFile, world.tree.trustAnchor.join("\n") + "\n");
     writeFileSync(
       s.paths.rootHintsFile,

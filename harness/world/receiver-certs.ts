@@ -25,7 +25,7 @@ export interface WorldPki {
   tlsa: Map<string, TlsaRdata[]>; // by case id
   certPems: Map<string, string>; // by case id: the presented certificate, for evidence
   smime: Map<string, SmimeCaseUsers>; // by case id: the S/MIME users of the cases with `smime`
-  attackerKeyPem: string; // for the on-path attacker's certificates: no other certificate has it
+  attackerKey: Promise<string>; // for the on-path attacker's certificates: no other certificate has it
 }
 
 const LEAF_KEYS = 4;
@@ -80,7 +80,10 @@ function sourcePem(of: TlsaSource, presented: Issued, spare: Issued, ca: LocalCa
 
 export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki> {
   mkdirSync(dir, { recursive: true });
-  const keys = await pooledRsaKeys(KEYS.count);
+  const keys = await pooledRsaKeys(KEYS.attacker);
+  // The attacker's key is made after the others and not waited for: only the attacker needs it.
+  const attackerKey = pooledRsaKeys(KEYS.count).then((k) => k[KEYS.attacker]!);
+  attackerKey.catch(() => undefined); // awaited by the attacker
   const ca = localCa("Remote Site Local", keys[KEYS.ca], keys[KEYS.ca + 1]);
   const other = localCa("Unrelated", keys[KEYS.otherCa], keys[KEYS.otherCa + 1]);
   const leafKeys = keys.slice(KEYS.leaf, KEYS.leaf + LEAF_KEYS);
@@ -109,7 +112,7 @@ export async function makeWorldPki(w: WorldPlan, dir: string): Promise<WorldPki>
     tlsa: new Map(),
     certPems: new Map(),
     smime: await makeSmimeUsers(w, ca, leafKeys),
-    attackerKeyPem: keys[KEYS.attacker]!,
+    attackerKey,
   };
   w.cases.forEach((cp: CasePlan, i) => {
     const c = cp.case;

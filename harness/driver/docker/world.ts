@@ -81,7 +81,7 @@ export async function upDockerWorld(
   const dockerDir = join(dir, "docker");
   const pidDir = join(dockerDir, "pids");
   mkdirSync(pidDir, { recursive: true });
-  const { paths, pki: pkiPromise, serial } = prepareWorldFiles(plan, opts);
+  const { paths, pki: pkiPromise, tree } = prepareWorldFiles(plan, envs, opts);
   mkdirSync(paths.socketsDir, { recursive: true });
   const instances = worldInstances(plan, paths);
   const world = own(new DockerWorld(plan, instances, opts));
@@ -110,10 +110,9 @@ export async function upDockerWorld(
     });
     world.capture = capture;
     world.daemons.push(capture.daemon);
-    await signAndStartDaemons(world, pkiPromise, {
+    await signAndStartDaemons(world, pkiPromise, tree, {
       envs,
       paths,
-      serial,
       t0,
       say,
       startOne: async (impl, i) =>

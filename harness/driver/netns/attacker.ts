@@ -17,7 +17,7 @@ export async function startAttacker(
   const attacked = world.plan.cases.filter((c) => c.upstreamIp && c.case.attack);
   const pki = world.pki;
   if (!pki) throw new Error("the attacker needs the world's PKI");
-  const key = pki.attackerKeyPem;
+  const key = await pki.attackerKey;
   // The attacker's certificate for a MITM or an impostor: self-signed, or issued by the remote
   // site's own local CA (which the lab trusts), or by an unrelated CA.
   const certFor = (c: (typeof attacked)[number]) => {

@@ -4,11 +4,11 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Implementation } from "../../load/environments.ts";
-import type { WorldPlan } from "../../plan/plan.ts";
+import type { SitePlan, WorldPlan } from "../../plan/plan.ts";
 import { signedZoneFile } from "../../world/instances.ts";
 import { ldnsSignZone } from "../../world/ldns-signer.ts";
 import { rootZone, tldZone } from "../../world/zones.ts";
-import { signCaseZones } from "../../world/fault-zones.ts";
+import { signCaseZones, type SignedCaseZones } from "../../world/fault-zones.ts";
 import type { CaseSubtree } from "../../world/world-files.ts";
 
 export interface SignResult {
@@ -16,7 +16,15 @@ export interface SignResult {
   ds: string[];
   logFiles?: string[];
 }
-type SignZone = (req: { zone: string; unsignedZoneFile: string; workDir: string }) => Promise<SignResult>;
+/** `zoneReady` resolves once unsignedZoneFile is written: a signer may start its daemons before. */
+type SignZone = (req: {
+  zone: string;
+  unsignedZoneFile: string;
+  workDir: string;
+  zoneReady: Promise<void>;
+}) => Promise<SignResult>;
+
+type UnsignedZones = { lab: string; remote: string; children?: CaseSubtree[]; labChildren?: CaseSubtree[] };
 
 async function signerOf(impl: Implementation): Promise<SignZone> {
   const mod = impl.manifest.roles.signer?.module;
@@ -35,51 +43,65 @@ export interface SignedTree {
 export async function signTree(
   w: WorldPlan,
   envs: Map<string, Implementation>,
-  unsigned: { lab: string; remote: string; children?: CaseSubtree[]; labChildren?: CaseSubtree[] },
+  /** The zones' text needs the world's PKI (TLSA and SMIMEA records): the site signers start
+   *  their daemons meanwhile. */
+  unsignedZones: Promise<UnsignedZones>,
   zonesDir: string,
   serial: number,
   /** A short folder: signers keep Unix sockets in their work folder (at most 107 bytes a path). */
   shortDir: string,
 ): Promise<SignedTree> {
   mkdirSync(zonesDir, { recursive: true });
+  const impl = envs.get(w.stack.signer);
+  if (!impl) throw new Error(`no environment '${w.stack.signer}' for the site signers`);
+  const signZone = await signerOf(impl);
   // The cases' own subtrees (signed by the harness, then broken on purpose): their keys are made
   // first, so their DS go into the site zones at once, and the harness signs them while the site
   // signers sign. A zone nobody serves (delegated to where no name server is) is kept beside the
   // others, as evidence.
   const subtrees = (list: CaseSubtree[] = []) =>
     list.map((c) => signCaseZones(join(shortDir, "faults", c.top.zone), c.top, c.mxHost));
-  const [children, labChildren] = [subtrees(unsigned.children), subtrees(unsigned.labChildren)];
-  const caseZonesSigned = Promise.all([...children, ...labChildren].map((c) => c.zones)).then((all) => {
-    for (const z of all.flat())
+  const zones = unsignedZones.then((u) => ({
+    ...u,
+    children: subtrees(u.children),
+    labChildren: subtrees(u.labChildren),
+  }));
+  const caseZonesSigned = zones.then(async (z) => {
+    for (const c of (await Promise.all([...z.children, ...z.labChildren].map((c) => c.zones))).flat())
       copyFileSync(
-        z.file,
-        z.served === "nowhere"
-          ? join(zonesDir, `${z.zone}.zone.served-by-nobody`)
-          : signedZoneFile({ zonesDir }, z.zone),
+        c.file,
+        c.served === "nowhere"
+          ? join(zonesDir, `${c.zone}.zone.served-by-nobody`)
+          : signedZoneFile({ zonesDir }, c.zone),
       );
   });
-  const sites = [
-    { site: w.lab, text: unsigned.lab + labChildren.flatMap((c) => c.ds).join("\n") + "\n" },
-    { site: w.remote, text: unsigned.remote + children.flatMap((c) => c.ds).join("\n") + "\n" },
-  ];
-  const signerName = w.stack.signer;
-  const sitesSigned = Promise.all(
-    sites.map(async ({ site, text }) => {
-      const impl = envs.get(signerName);
-      if (!impl) throw new Error(`no environment '${signerName}' for the ${site.name} signer`);
-      const workDir = join(shortDir, `${site.name}-signer`);
-      mkdirSync(workDir, { recursive: true });
-      const unsignedZoneFile = join(zonesDir, `${site.zone}.zone`);
-      writeFileSync(unsignedZoneFile, text);
-      const r = await (await signerOf(impl))({ zone: site.zone, unsignedZoneFile, workDir });
-      copyFileSync(r.signedZoneFile, signedZoneFile({ zonesDir }, site.zone));
-      // Keep the signer's own logs with the zones, as evidence.
-      const logs = join(zonesDir, `${site.name}-signer-logs`);
-      mkdirSync(logs, { recursive: true });
-      for (const f of r.logFiles ?? []) if (existsSync(f)) copyFileSync(f, join(logs, basename(f)));
-      return r;
-    }),
-  );
+  // Each site's own signer: started at once, given its zone (with the DS of its case subtrees) once
+  // the PKI is there.
+  const siteSigned = async (site: SitePlan, text: Promise<string>) => {
+    const workDir = join(shortDir, `${site.name}-signer`);
+    mkdirSync(workDir, { recursive: true });
+    const unsignedZoneFile = join(zonesDir, `${site.zone}.zone`);
+    const zoneReady = text.then((t) => writeFileSync(unsignedZoneFile, t));
+    zoneReady.catch(() => undefined); // the signer awaits it
+    const r = await signZone({ zone: site.zone, unsignedZoneFile, workDir, zoneReady });
+    copyFileSync(r.signedZoneFile, signedZoneFile({ zonesDir }, site.zone));
+    // Keep the signer's own logs with the zones, as evidence.
+    const logs = join(zonesDir, `${site.name}-signer-logs`);
+    mkdirSync(logs, { recursive: true });
+    for (const f of r.logFiles ?? []) if (existsSync(f)) copyFileSync(f, join(logs, basename(f)));
+    return r;
+  };
+  const withDs = (text: string, subtrees: SignedCaseZones[]) => text + subtrees.flatMap((c) => c.ds).join("\n") + "\n";
+  const sitesSigned = Promise.all([
+    siteSigned(
+      w.lab,
+      zones.then((z) => withDs(z.lab, z.labChildren)),
+    ),
+    siteSigned(
+      w.remote,
+      zones.then((z) => withDs(z.remote, z.children)),
+    ),
+  ]);
   const [signed] = await Promise.all([sitesSigned, caseZonesSigned]);
   const opDir = join(zonesDir, "root-operator");
   mkdirSync(opDir, { recursive: true });

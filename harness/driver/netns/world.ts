@@ -127,7 +127,7 @@ export async function upNetnsWorld(
   const t0 = performance.now();
   const say = opts.progress ?? (() => undefined);
   const dir = opts.worldDir;
-  const { paths, pki: pkiPromise, serial } = prepareWorldFiles(plan, opts);
+  const { paths, pki: pkiPromise, tree } = prepareWorldFiles(plan, envs, opts);
   const instances = worldInstances(plan, paths);
   // Owned from the first namespace on, so Ctrl-C during bring-up tears down what exists.
   const world = own(new StartedWorld(plan, instances, opts));
@@ -174,10 +174,9 @@ export async function upNetnsWorld(
     });
     world.capture = capture;
     world.daemons.push(capture.daemon);
-    await signAndStartDaemons(world, pkiPromise, {
+    await signAndStartDaemons(world, pkiPromise, tree, {
       envs,
       paths,
-      serial,
       t0,
       say,
       startOne: (impl, i) => startInstance(impl, i, world.nsOf(i.host), opts.repoRoot),
