@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { listenersIn, listeningIn, parseV4 } from "./proc-net.ts";
+import { FRESH_MS, listenersIn, listeningIn, parseV4 } from "./proc-net.ts";
 
 describe("/proc/net/tcp", () => {
   it("reads the kernel's little-endian addresses", () => {
@@ -24,6 +24,7 @@ describe("/proc/net/tcp", () => {
     expect(listeningIn(process.pid, "127.0.0.1", port)).toBe(true);
     server.close();
     await new Promise((r) => server.once("close", r));
+    await new Promise((r) => setTimeout(r, FRESH_MS + 5)); // the reading above answers until then
     expect(listeningIn(process.pid, "127.0.0.1", port)).toBe(false);
     expect(listeningIn(2 ** 22 + 7, "127.0.0.1", port)).toBe(false);
   });
