@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadAll } from "./cli/load-all.ts";
 import { newRunId } from "./driver/netns/names.ts";
-import { removeStale } from "./driver/netns/registry.ts";
+import { register, removeStale, unregister } from "./driver/netns/registry.ts";
+import { tagThisProcess } from "./driver/tagged-processes.ts";
 import { installSignalTeardown } from "./os/teardown.ts";
 import { runPlan } from "./run/run-plan.ts";
 
@@ -48,6 +49,10 @@ for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
   const runId = newRunId();
   const runDir = mkdtempSync(join(tmpdir(), `nccoe-bench-${runId}-`));
+  // Registered as a run, so that a run started meanwhile does not take this one's worlds for
+  // leftovers of a dead run and remove them.
+  tagThisProcess(runId);
+  register({ runId, pid: process.pid, kept: false, runDir, started: new Date().toISOString() });
   const r = await runPlan(loaded.worlds, loaded.envs, {
     runId,
     runDir,
@@ -75,6 +80,7 @@ for (let i = 0; i < runs; i++) {
   const n = (o: string) => r.cells.filter((c) => c.outcome === o).length;
   outcomes = `pass ${n("pass")}, fail ${n("fail")}, error ${n("error")}`;
   process.stderr.write(`run ${i + 1}/${runs}: ${wall.at(-1)!.toFixed(1)} s, ${r.cells.length} cells (${outcomes})\n`);
+  unregister(runId);
   rmSync(runDir, { recursive: true, force: true });
 }
 console.log(`${runs} runs, ${loaded.worlds.length} world(s), ${perCase.length / runs} cells per run`);
