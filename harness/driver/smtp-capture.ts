@@ -10,14 +10,18 @@ import { smtpHopFilter } from "../observe/capture.ts";
 import { Daemon } from "./daemon.ts";
 import { fileContains, waitFor } from "./probes.ts";
 
-export async function startSmtpCapture(opts: {
-  name: string;
-  /** The network namespace; absent: the machine's own. */
-  ns?: string;
-  receiverIp: string;
-  dir: string;
-  cwd: string;
-}): Promise<{ daemon: Daemon; file: string; listening: Promise<void> }> {
+/** Start the capture as the world's `capture`, among its daemons (so teardown stops it). */
+export async function startSmtpCapture(
+  world: { capture?: { daemon: Daemon; file: string }; daemons: Daemon[] },
+  opts: {
+    name: string;
+    /** The network namespace; absent: the machine's own. */
+    ns?: string;
+    receiverIp: string;
+    dir: string;
+    cwd: string;
+  },
+): Promise<{ daemon: Daemon; file: string; listening: Promise<void> }> {
   const file = join(opts.dir, "smtp-hop.pcap");
   const log = join(opts.dir, "tcpdump.log");
   const daemon = await Daemon.start({
@@ -47,5 +51,7 @@ export async function startSmtpCapture(opts: {
     alive: () => (daemon.running ? undefined : `tcpdump exited: ${daemon.outputTail()}`),
   });
   listening.catch(() => undefined); // the caller awaits it, before any mail is sent
+  world.capture = { daemon, file };
+  world.daemons.push(daemon);
   return { daemon, file, listening };
 }

@@ -102,14 +102,12 @@ export async function upDockerWorld(
       hosts.map(async (h) => world.containerPids.set(h.host, await addAddresses(world.containerOf(h.host).getId(), h))),
     );
     world.timings.namespaces = since(t0);
-    const capture = await startSmtpCapture({
+    const capture = await startSmtpCapture(world, {
       name: "host/tcpdump",
       receiverIp: plan.remote.mtaIp,
       dir,
       cwd: opts.repoRoot,
     });
-    world.capture = capture;
-    world.daemons.push(capture.daemon);
     await signAndStartDaemons(world, pkiPromise, tree, {
       envs,
       paths,

@@ -165,15 +165,13 @@ export async function upNetnsWorld(
     ]);
     await createNetwork(world.network);
     world.timings.namespaces = since(t0);
-    const capture = await startSmtpCapture({
+    const capture = await startSmtpCapture(world, {
       name: "hub/tcpdump",
       ns: world.network.hubNs,
       receiverIp: plan.remote.mtaIp,
       dir,
       cwd: opts.repoRoot,
     });
-    world.capture = capture;
-    world.daemons.push(capture.daemon);
     await signAndStartDaemons(world, pkiPromise, tree, {
       envs,
       paths,
