@@ -32,8 +32,6 @@ export interface SenderPlan {
 export interface CasePlan {
   /** The first case that needs this experiment; identical cases of other sequences share it. */
   case: Case;
-  /** experimentKey() of the case (its id with --separate). */
-  experiment: string;
   scenarioId: string;
   sequence?: number;
   receiverCertificate: Scenario["receiverCertificate"];
@@ -201,6 +199,8 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
     const first = group[0]!;
     const senders: SenderPlan[] = [];
     const cases: CasePlan[] = [];
+    /** Case plans by experimentKey() (by case id with --separate). */
+    const caseOf = new Map<string, CasePlan>();
     const cells: CellPlan[] = [];
     for (const p of group) {
       const senderFor = (control: boolean): SenderPlan => {
@@ -217,16 +217,15 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
         }
         return s;
       };
-      for (const c of p.cases)
+      for (const c of p.cases) {
+        const experiment = opts.separate ? c.id : experimentKey(c, p.scenario.receiverCertificate);
         for (const control of c.attack ? [false, true] : [false]) {
           const sender = senderFor(control);
-          const experiment = opts.separate ? c.id : experimentKey(c, p.scenario.receiverCertificate);
-          let cp = cases.find((x) => x.experiment === experiment);
+          let cp = caseOf.get(experiment);
           if (!cp) {
             const domain = `${caseLabel(c.id)}.${REMOTE_ZONE}`;
             cp = {
               case: c,
-              experiment,
               scenarioId: p.scenario.id,
               sequence: p.scenario.sequence,
               receiverCertificate: p.scenario.receiverCertificate,
@@ -242,6 +241,7 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
               ...(c.attack ? { upstreamIp: shadowAddr(cases.filter((x) => x.upstreamIp).length) } : {}),
             };
             cases.push(cp);
+            caseOf.set(experiment, cp);
           }
           const id = `${c.id}@${control ? `${p.sender.name}-control` : p.sender.name}/${p.dns.name}`;
           const observedBy = opts.separate
@@ -270,6 +270,7 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
             recipient: `bob@${cp.domain}`,
           });
         }
+      }
     }
     const lab = site("lab", LAB_ZONE, HOST_NUMBERS.lab);
     lab.mtaIp = senders[0]!.ip;

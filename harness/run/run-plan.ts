@@ -144,7 +144,6 @@ export async function runWorld(
       weakenMua: opts.weakenMua,
     });
   } catch (e) {
-    cellsDone();
     const reason = `world ${w.id} did not come up: ${(e as Error).message}`;
     opts.progress(reason);
     return {
