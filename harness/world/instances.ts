@@ -32,7 +32,7 @@ export interface WorldPaths {
   caFile: string; // the remote site's local CA root, trusted by the lab's MTAs
   submissionPemFile: string; // the lab MTAs' certificate on the submission port (587)
   receiverPemFile: string; // the receiving MTA's own certificate (its host name)
-  endpoints: { ip: string; pemFile: string }[]; // one receiver address and certificate per case
+  endpoints: { ip: string; pemFile: string; names: string[] }[]; // one receiver address and certificate per case
   imapPassword: string;
   smtpTlsSecurityLevel: string; // "dane" normally; "may" is the deliberately weakened sender
 }
@@ -155,6 +155,8 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
       lmtp,
       tls: { pemFile: p.receiverPemFile },
       endpoints: p.endpoints,
+      // The certificate chain for each name a sender asks for (TLS SNI).
+      sni: p.endpoints.flatMap((e) => e.names.map((name) => ({ name, pemFile: e.pemFile }))),
       mailDomains: w.cases.map((c) => c.domain).join(" ") || w.remote.zone,
     }),
   );

@@ -9,6 +9,7 @@ import type { TlsaSource } from "../schema/scenario.ts";
 import { issueLeaf, localCa, pooledRsaKeys, selfSignedCertificate, type Issued, type LocalCa } from "./pki.ts";
 import { tlsaFor, type TlsaRdata } from "./tlsa.ts";
 import { makeSmimeUsers, type SmimeCaseUsers } from "./smime-users.ts";
+import { caseNames } from "./case-zones.ts";
 
 export interface CaseEndpoint {
   ip: string;
@@ -43,10 +44,17 @@ export function pkiPaths(w: WorldPlan, dir: string) {
     // which the lab's mail client pins.
     submissionPemFile: join(dir, "lab-submission.pem"),
     submissionCertFile: join(dir, "lab-submission-cert.pem"),
-    // Behind an attacker, the real receiver listens on the case's shadow address.
+    // Behind an attacker, the real receiver listens on the case's shadow address. `names`: the
+    // names a sender may ask for in SNI to reach it (the MX host, and its CNAME target).
     endpoints: w.cases.flatMap((c, i) => [
-      { ip: c.upstreamIp ?? c.endpointIp, pemFile: join(dir, `case-${i}.pem`) },
-      ...(c.backupIp ? [{ ip: c.backupIp, pemFile: join(dir, `case-${i}-backup.pem`) }] : []),
+      {
+        ip: c.upstreamIp ?? c.endpointIp,
+        pemFile: join(dir, `case-${i}.pem`),
+        names: [...new Set([c.mxHost, caseNames(c).canonical])],
+      },
+      ...(c.backupIp && c.backupMxHost
+        ? [{ ip: c.backupIp, pemFile: join(dir, `case-${i}-backup.pem`), names: [c.backupMxHost] }]
+        : []),
     ]),
   };
 }

@@ -1,6 +1,6 @@
 // Prepare, start and wait for one instance of an implementation in its namespace.
 import { chmodSync, chownSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { renderTemplate } from "../../world/template.ts";
 import type { Implementation } from "../../load/environments.ts";
 import type { Instance } from "../../world/instances.ts";
@@ -31,6 +31,7 @@ export function writeInstance(impl: Implementation, inst: Instance): void {
   const past = new Date(Date.now() - 60_000);
   for (const [name, text] of renderFiles(impl, inst)) {
     const file = join(inst.dir, name);
+    mkdirSync(dirname(file), { recursive: true }); // a template may go to a subfolder
     writeFileSync(file, text);
     utimesSync(file, past, past);
   }
