@@ -1,13 +1,12 @@
 // The on-path attacker: a small SMTP proxy run inside the attacker's network namespace, on the
 // case addresses it has taken over on the link. It is a test instrument, not a product under test.
-// Modes (one per listening address, from the config file given as argv[2]):
+// Modes (one per listening address; proxy-main.ts starts it from a config file):
 //   strip-tls     relay everything, but remove STARTTLS from the EHLO answer (StripTLS)
 //   starttls-454  relay everything, but answer STARTTLS with "454 4.7.0 TLS not available"
 //   mitm          answer STARTTLS itself with its own certificate, and relay the decrypted
 //                 session to the real server in cleartext
 //   tls-fail      accept STARTTLS, then break the TLS handshake
 // It logs every session and command verb to stdout (the attacker's log, kept as evidence).
-import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { TLSSocket } from "node:tls";
 
@@ -22,7 +21,7 @@ export interface ProxyListener {
 }
 
 const logLine = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
-const log = logLine;
+export const log = logLine;
 
 /** Line-oriented relay from client to server with a hook that may rewrite or answer a line. */
 function pipeLines(from: Socket | TLSSocket, onLine: (line: string) => boolean): void {
@@ -151,21 +150,4 @@ export function startProxy(listeners: ProxyListener[]): Promise<void> {
         }),
     ),
   ).then(() => undefined);
-}
-
-if (process.argv[1]?.endsWith("smtp-proxy.ts")) {
-  const file = process.argv[2];
-  if (!file) {
-    console.error("usage: smtp-proxy.ts <config.json>");
-    process.exit(2);
-  }
-  const listeners = JSON.parse(readFileSync(file, "utf8")) as ProxyListener[];
-  startProxy(listeners).then(
-    () => log("ready"),
-    (e: Error) => {
-      log(`cannot listen: ${e.message}`);
-      process.exit(1);
-    },
-  );
-  process.on("SIGTERM", () => process.exit(0));
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { WorldPlan } from "../plan/plan.ts";
 import type { Implementation } from "../load/environments.ts";
 import { checkNotStopping } from "../os/teardown.ts";
+import { ensureBundles } from "../os/bundle.ts";
 import { makeWorldPki, pkiPaths, type WorldPki } from "../world/receiver-certs.ts";
 import type { Instance, WorldPaths } from "../world/instances.ts";
 import type { Role } from "../schema/scenario.ts";
@@ -120,7 +121,11 @@ export async function signAndStartDaemons(
   };
   // Every chain runs to its end (or its failure) before a failure is thrown: the teardown that
   // follows then finds every daemon that was started.
-  const chains = await Promise.allSettled([dns(), mail(), start(["mua"]), s.instruments?.()]);
+  const mua = async () => {
+    await ensureBundles(s.paths.repoRoot); // the mail client's agent runs bundled
+    await start(["mua"]);
+  };
+  const chains = await Promise.allSettled([dns(), mail(), mua(), s.instruments?.()]);
   const failed = chains.find((r) => r.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
 }

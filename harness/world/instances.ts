@@ -7,6 +7,7 @@ import type { Context } from "./template.ts";
 import { servedCaseZones } from "./case-zones.ts";
 import { hasOwnZone } from "./world-files.ts";
 import { smimeServedZones } from "./smime-zones.ts";
+import { bundleDir } from "../os/bundle.ts";
 
 export type HostName = "root" | "lab" | "remote" | "mua" | "attacker";
 
@@ -64,7 +65,7 @@ const LAB_AUTH = { host: "127.0.0.1", port: 12345 };
 
 export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
   const world = { subnet: WORLD_SUBNET, rootServerIp: w.rootServerIp, rootServerHost: w.rootServerHost };
-  const base = { world, repoRoot: p.repoRoot };
+  const base = { world, repoRoot: p.repoRoot, bundleDir: bundleDir(p.repoRoot) };
   const st = w.stack;
   const out: Instance[] = [];
   // The root operator's server: "." and "test." on the world's authority software.

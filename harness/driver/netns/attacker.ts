@@ -1,8 +1,10 @@
-// Start the on-path attacker: the SMTP proxy (harness/attacker/smtp-proxy.ts) in its own
-// namespace, listening on the receiver addresses it took over, relaying to the real receiver.
+// Start the on-path attacker: the SMTP proxy (harness/attacker/smtp-proxy.ts, run bundled from
+// proxy-main.ts) in its own namespace, listening on the receiver addresses it took over, relaying
+// to the real receiver.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProxyListener } from "../../attacker/smtp-proxy.ts";
+import { bundlePath, ensureBundles } from "../../os/bundle.ts";
 import { issueLeaf, selfSignedCertificate } from "../../world/pki.ts";
 import { Daemon } from "../daemon.ts";
 import { tcpListening, waitFor } from "../probes.ts";
@@ -40,10 +42,11 @@ export async function startAttacker(
   const config = join(dir, "proxy.json");
   writeFileSync(config, JSON.stringify(listeners, null, 2), { mode: 0o600 });
   const log = join(dir, "attacker.log");
+  await ensureBundles(world.opts.repoRoot);
   const daemon = await Daemon.start({
     name: "attacker/smtp-proxy",
     ns,
-    argv: ["node", "--import", "tsx", join(world.opts.repoRoot, "harness", "attacker", "smtp-proxy.ts"), config],
+    argv: ["node", bundlePath(world.opts.repoRoot, "attacker"), config],
     cwd: world.opts.repoRoot,
     outputFile: log,
   });
