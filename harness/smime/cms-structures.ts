@@ -81,6 +81,7 @@ export async function verifyDetached(content: Uint8Array, signatureDer: Uint8Arr
   } catch (e) {
     return { signatureValid: false, reason: `signature: ${(e as Error).message}` };
   }
+  remember(signatureDer, signedData);
   const n = signedData.signerInfos.length;
   if (n !== 1) return { signatureValid: false, reason: `${n} signers, not 1` };
   if (signedData.encapContentInfo.eContent) return { signatureValid: false, reason: "the SignedData is not detached" };
@@ -100,10 +101,26 @@ export async function verifyDetached(content: Uint8Array, signatureDer: Uint8Arr
   }
 }
 
+/** The certificates each SignedData carries, by the SHA-256 of its DER: the receiving client and
+ *  a verifier read the same signature after verifyDetached() has parsed it, and pkijs's parse
+ *  is slow (tens of ms a signature). */
+const carried = new Map<string, string[]>();
+const derKey = (der: Uint8Array) => createHash("sha256").update(der).digest("hex");
+
+function remember(der: Uint8Array, sd: pkijs.SignedData): string[] {
+  const pems = (sd.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map(certPem);
+  if (carried.size >= 256) carried.clear();
+  carried.set(derKey(der), pems);
+  return pems;
+}
+
 /** The certificates a SignedData carries (PEM). */
 export function signedDataCertificates(signatureDer: Uint8Array): string[] {
-  const sd = new pkijs.SignedData({ schema: contentInfo(signatureDer, OID.signedData).content });
-  return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map(certPem);
+  const known = carried.get(derKey(signatureDer));
+  if (known) return [...known];
+  return remember(signatureDer, new pkijs.SignedData({ schema: contentInfo(signatureDer, OID.signedData).content }));
 }
 
 /** EnvelopedData of `content` for each recipient certificate: AES-256-CBC, the key sent by
