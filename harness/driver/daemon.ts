@@ -41,6 +41,8 @@ export function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+const CHECK_MS = 100;
+
 export class Daemon {
   exitCode: number | null = null;
   exited: Promise<void>;
@@ -73,8 +75,19 @@ export class Daemon {
     return daemon;
   }
 
+  private checkedAt = -Infinity;
+  private wasGone = false;
+
+  /** Its exit as the launcher reported it, or else a look at /proc at most every CHECK_MS: every
+   *  cell asks about every daemon of its world, and a read of /proc costs a system call. */
   get running(): boolean {
-    return this.exitCode === null && !isGone(this.pid);
+    if (this.exitCode !== null) return false;
+    const now = performance.now();
+    if (now - this.checkedAt >= CHECK_MS) {
+      this.wasGone = isGone(this.pid);
+      this.checkedAt = now;
+    }
+    return !this.wasGone;
   }
 
   /** The tail of the daemon's own output, for error messages. */
