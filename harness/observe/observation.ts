@@ -22,9 +22,18 @@ export interface MtaObserver {
   receptionOf?(log: string, messageId: string): { accepted: boolean; overTls: boolean; lines: string[] };
 }
 
-/** The module an MDA may ship as `observer:`: the line saying a message was stored, if any. */
+/** The module an MDA may ship as `observer:`: the line saying a message was stored, if any, and
+ *  optionally the message as stored in the recipient's mailbox, read from the MDA's own store
+ *  (`dir`: its instance folder) without a mail-client session. */
 export interface MdaObserver {
   savedOf(log: string, messageId: string): string | undefined;
+  storedMessage?(dir: string, address: string, messageId: string): StoredMessage;
+}
+
+export interface StoredMessage {
+  found: boolean;
+  source?: string; // the message as stored, when found
+  mailboxSize: number;
 }
 
 export interface Observation {

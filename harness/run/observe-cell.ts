@@ -1,6 +1,6 @@
 // Observe one message end to end, from real artefacts: the sender's final status and TLS state
 // from its own log, the receiving MTA's view (accepted? over TLS?), the MDA's "saved" line, and
-// the recipient's mailbox over IMAP. All logs are followed by the world's shared LogWatch.
+// the recipient's mailbox (its store, or over IMAP). All logs are followed by the world's shared LogWatch.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Implementation } from "../load/environments.ts";
@@ -39,6 +39,9 @@ export async function observeCell(
   cell: CellPlan,
   sent: CellSend,
   imapPassword: string,
+  /** How the mailbox is read: "imap" as the receiving mail client does, or "store": the MDA's own
+   *  files (its observer's storedMessage), where it has that; else over IMAP. */
+  how: "imap" | "store" = "store",
 ): Promise<CellObservation> {
   const senderInst = world.instances.find((i) => i.sender === cell.sender);
   if (!senderInst) throw new Error(`${cell.id}: no sending MTA instance for ${cell.sender.fill.name}`);
@@ -72,14 +75,20 @@ export async function observeCell(
       (text) => mdaObs.savedOf(text, sent.messageId),
       { timeoutMs: LOCAL_DELIVERY_MS },
     );
-  // The mailbox is the final word, whatever the logs said.
-  const fetched = await world.mua!.fetch({
-    host: world.plan.remote.mtaIp,
-    port: 143,
-    user: cell.recipient,
-    password: imapPassword,
-    messageId: sent.messageId,
-  });
+  // The mailbox is the final word, whatever the logs said. A mail client reads it over IMAP
+  // where it acts on the message (S/MIME); otherwise the MDA's store is read as it lies (an IMAP
+  // session per cell cost the client, Dovecot and the network about 5 s of a core a world).
+  const store = how === "store" ? mdaObs.storedMessage : undefined;
+  const fetched = store
+    ? store(mdaInst.dir, cell.recipient, sent.messageId)
+    : await world.mua!.fetch({
+        host: world.plan.remote.mtaIp,
+        port: 143,
+        user: cell.recipient,
+        password: imapPassword,
+        messageId: sent.messageId,
+      });
+  const readVia = store ? "read from the MDA's store" : "fetched over IMAP";
   const reception = receiverObs.receptionOf?.(world.logs.text(receiverLog), sent.messageId);
   const observation: Observation = {
     delivery: fetched.found ? "delivered" : status.status === "sent" ? "unknown" : "withheld",
@@ -94,7 +103,7 @@ export async function observeCell(
       ...status.lines.map((l) => `sender: ${l}`),
       ...(reception?.lines ?? []).map((l) => `receiver: ${l}${reception!.overTls ? "" : "  (session without TLS)"}`),
       ...(saved ? [`mda: ${saved}`] : []),
-      `mailbox ${cell.recipient}: ${fetched.found ? "message present" : "message absent"} (${fetched.mailboxSize} messages)`,
+      `mailbox ${cell.recipient}: ${fetched.found ? "message present" : "message absent"} (${fetched.mailboxSize} messages, ${readVia})`,
     ],
   };
   return { observation, delivered: fetched };

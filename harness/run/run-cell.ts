@@ -135,7 +135,8 @@ async function runSmimeCell(
   }
   const queueId = queueIdFrom(sent.response ?? "");
   if (!queueId) throw new Error(`the lab MTA did not queue the message: ${sent.response}`);
-  const observed = await observeCell(world, envs, cell, { queueId, messageId }, imapPassword);
+  // The receiving client fetches the message over IMAP, as a mail client does.
+  const observed = await observeCell(world, envs, cell, { queueId, messageId }, imapPassword, "imap");
   const base = observed.observation;
   if (!observed.delivered?.found || !observed.delivered.source)
     return {
