@@ -1,5 +1,6 @@
 // The harness's own programs that run as processes of a world (the mail-client agent and the
-// on-path attacker's proxy) start from one bundled JavaScript file each, not through tsx. Through
+// on-path attacker's proxy), and its launcher (os/launcher.ts), start from one bundled JavaScript
+// file each, not through tsx. Through
 // tsx, every start compiled the TypeScript and every dependency again, and every dynamic import
 // on the way: about 1.5 s of a core per program and world on this machine. esbuild (which tsx
 // itself uses) makes each bundle once, and again when a file it was made from changes.
@@ -10,6 +11,7 @@ import { join } from "node:path";
 export const BUNDLED = {
   agent: "harness/mua/agent.ts",
   attacker: "harness/attacker/proxy-main.ts",
+  launcher: "harness/os/launcher.ts",
 } as const;
 export type BundleName = keyof typeof BUNDLED;
 
@@ -30,6 +32,12 @@ function stampOf(repoRoot: string, files: string[]): string {
       return `${f} ${s.size} ${s.mtimeMs}`;
     })
     .join("\n");
+}
+
+/** The bundle's path when it is made and current (a synchronous check: the launcher is forked
+ *  from synchronous code, and falls back to tsx until the bundle exists). */
+export function freshBundle(repoRoot: string, name: BundleName): string | undefined {
+  return isFresh(repoRoot, name) ? bundlePath(repoRoot, name) : undefined;
 }
 
 function isFresh(repoRoot: string, name: BundleName): boolean {

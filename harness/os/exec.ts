@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { execCollect, startToFile, type ProcessExit, type StartFileRequest } from "./exec-file.ts";
 import type { LaunchReply, LaunchRequest } from "./launcher.ts";
+import { freshBundle } from "./bundle.ts";
 
 export type { ProcessExit } from "./exec-file.ts";
 
@@ -46,8 +47,10 @@ function launcherProcess(): ChildProcess | undefined {
   if (launcherBroken) return undefined;
   if (launcher?.connected) return launcher;
   try {
-    const child = fork(join(import.meta.dirname, "launcher.ts"), [], {
-      execArgv: ["--import", import.meta.resolve("tsx")],
+    // Bundled when the bundle is current (os/bundle.ts): through tsx it costs about 1 s of a core.
+    const bundled = freshBundle(join(import.meta.dirname, "..", ".."), "launcher");
+    const child = fork(bundled ?? join(import.meta.dirname, "launcher.ts"), [], {
+      execArgv: bundled ? [] : ["--import", import.meta.resolve("tsx")],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       serialization: "advanced",
     });
