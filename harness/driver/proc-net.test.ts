@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { FRESH_MS, listenersIn, listeningIn, parseV4 } from "./proc-net.ts";
+import { createSocket } from "node:dgram";
+import { FRESH_MS, listenersIn, listeningIn, parseV4, udpBoundIn } from "./proc-net.ts";
 
 describe("/proc/net/tcp", () => {
   it("reads the kernel's little-endian addresses", () => {
@@ -27,5 +28,18 @@ describe("/proc/net/tcp", () => {
     await new Promise((r) => setTimeout(r, FRESH_MS + 5)); // the reading above answers until then
     expect(listeningIn(process.pid, "127.0.0.1", port)).toBe(false);
     expect(listeningIn(2 ** 22 + 7, "127.0.0.1", port)).toBe(false);
+  });
+
+  it("sees a bound UDP socket of this process on its address, and no other port", async () => {
+    const sock = createSocket("udp4");
+    await new Promise<void>((r) => sock.bind(0, "127.0.0.1", r));
+    try {
+      const port = sock.address().port;
+      expect(udpBoundIn(process.pid, "127.0.0.1", port)).toBe(true);
+      expect(udpBoundIn(process.pid, "127.0.0.2", port)).toBe(false);
+      expect(udpBoundIn(process.pid, "127.0.0.1", port === 1 ? 2 : 1)).toBe(false);
+    } finally {
+      sock.close();
+    }
   });
 });

@@ -58,3 +58,26 @@ export function listeningIn(pid: number, host: string, port: number): boolean {
   }
   return seen.listeners.has(`${host}:${port}`);
 }
+
+/** The local IPv4 addresses of every UDP socket in a /proc/net/udp text (any state). */
+export function udpSocketsIn(procNetUdp: string): { ip: string; port: number }[] {
+  return procNetUdp
+    .split("\n")
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length > 3)
+    .map((f) => parseV4(f[1]!));
+}
+
+/** True when pid's namespace has a UDP socket bound to host:port, or to the wildcard address on
+ *  that port: a DNS server can be asked, not yet that it answers. A gate before a `dig` (two
+ *  process starts) while the daemon is still starting; the answer itself decides readiness. */
+export function udpBoundIn(pid: number, host: string, port: number): boolean {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/net/udp`, "utf8");
+  } catch {
+    return false;
+  }
+  return udpSocketsIn(text).some((s) => s.port === port && (s.ip === host || s.ip === "0.0.0.0"));
+}

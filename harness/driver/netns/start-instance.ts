@@ -8,6 +8,7 @@ import { renderArgv, renderFiles, renderProbes, roleSpec } from "../../world/ren
 import { runOk } from "../../os/exec.ts";
 import { Daemon } from "../daemon.ts";
 import { dig, fileContains, tcpListening, unixAnswers, waitFor } from "../probes.ts";
+import { udpBoundIn } from "../proc-net.ts";
 import type { Probe } from "../../schema/manifest.ts";
 
 function idOf(file: "/etc/passwd" | "/etc/group", name: string): { id: number; gid: number } {
@@ -55,6 +56,7 @@ async function probeOnce(ns: string, p: Probe, pid: number): Promise<boolean> {
   if ("tcp" in p) return tcpListening(ns, p.tcp.host, Number(p.tcp.port), pid);
   if ("unix" in p) return unixAnswers(p.unix.path);
   if ("file" in p) return fileContains(p.file.path, p.file.contains);
+  if (!udpBoundIn(pid, p.dns.server, 53)) return false; // not even bound yet: no dig for that
   const a = await dig(ns, p.dns.server, p.dns.name, p.dns.type);
   if (a.rcode !== "NOERROR" || a.answer.length === 0) return false;
   if (p.dns.signed && !a.answer.some((l) => /\sRRSIG\s/.test(l))) return false;
