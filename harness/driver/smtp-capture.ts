@@ -32,7 +32,9 @@ export async function startSmtpCapture(
       "-i",
       "any",
       "-n",
-      "-U",
+      // Every packet reaches tcpdump at once (a packet still in a ring block when tcpdump stops
+      // would be lost: the canary showed it), but the file is written in buffers, not a write()
+      // per packet (some 16 000 a world): it is read only once tcpdump has stopped and flushed.
       "--immediate-mode",
       // A 256 MiB ring: under load a smaller one dropped packets, which makes the capture unusable.
       "-B",
