@@ -90,51 +90,62 @@ export async function listNamespaces(): Promise<string[]> {
     .filter(Boolean);
 }
 
-/** SIGTERM every process in a namespace and wait up to `graceMs` for them to go. */
-/** The processes in a namespace, read from /proc in this process: `ip netns pids` does the same
- *  scan, but as a command it took 3 s while another world kept the machine busy. */
-export function pidsIn(ns: string): number[] {
-  let want: string;
-  try {
-    want = `net:[${statSync(`/run/netns/${ns}`).ino}]`;
-  } catch {
-    return []; // no such namespace
+/** The processes in each namespace, from one pass over /proc in this process: `ip netns pids`
+ *  does the same scan, but as a command it took 3 s while another world kept the machine busy,
+ *  and a pass per namespace read every process's link a dozen times a teardown. */
+export function pidsInEach(namespaces: string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>(namespaces.map((ns) => [ns, []]));
+  const byLink = new Map<string, number[]>();
+  for (const ns of namespaces) {
+    try {
+      byLink.set(`net:[${statSync(`/run/netns/${ns}`).ino}]`, out.get(ns)!);
+    } catch {
+      /* no such namespace: no processes */
+    }
   }
-  const pids: number[] = [];
+  if (byLink.size === 0) return out;
   for (const e of readdirSync("/proc")) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      if (readlinkSync(`/proc/${e}/ns/net`) === want) pids.push(Number(e));
+      byLink.get(readlinkSync(`/proc/${e}/ns/net`))?.push(Number(e));
     } catch {
       /* gone, or a kernel thread */
     }
   }
-  return pids;
+  return out;
 }
 
-export async function terminateNamespace(ns: string, graceMs: number): Promise<void> {
-  const pids = pidsIn(ns);
+export const pidsIn = (ns: string): number[] => pidsInEach([ns]).get(ns)!;
+
+const signalAll = (pids: number[], sig: NodeJS.Signals) => {
   for (const p of pids) {
     try {
-      process.kill(p, "SIGTERM");
+      process.kill(p, sig);
     } catch {
       /* gone */
     }
   }
+};
+
+/** SIGTERM every process in these namespaces and wait up to `graceMs` for them to go. */
+export async function terminateNamespaces(namespaces: string[], graceMs: number): Promise<void> {
+  const pids = [...pidsInEach(namespaces).values()].flat();
+  signalAll(pids, "SIGTERM");
   await waitGone(pids, graceMs);
 }
 
-/** Kill every process left in a namespace, then delete it and its /etc/netns folder. */
-export async function removeNamespace(ns: string): Promise<void> {
-  const pids = pidsIn(ns);
-  for (const p of pids) {
-    try {
-      process.kill(p, "SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }
+/** Kill every process left in these namespaces, then delete them and their /etc/netns folders. */
+export async function removeNamespaces(namespaces: string[]): Promise<void> {
+  const pids = [...pidsInEach(namespaces).values()].flat();
+  signalAll(pids, "SIGKILL");
   await waitGone(pids, 3000);
-  await run(["ip", "netns", "delete", ns]);
-  rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
+  await Promise.all(
+    namespaces.map(async (ns) => {
+      await run(["ip", "netns", "delete", ns]);
+      rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
+    }),
+  );
 }
+
+/** Kill every process left in a namespace, then delete it and its /etc/netns folder. */
+export const removeNamespace = (ns: string): Promise<void> => removeNamespaces([ns]);

@@ -16,7 +16,14 @@ import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN, WORLD_SUBNET } from "../../plan/add
 import { startAttacker } from "./attacker.ts";
 import { startSmtpCapture } from "../smtp-capture.ts";
 import { LogWatch } from "../../observe/log-watch.ts";
-import { createNetwork, newNetwork, removeNamespace, terminateNamespace, type Network } from "./network.ts";
+import {
+  createNetwork,
+  newNetwork,
+  removeNamespace,
+  removeNamespaces,
+  terminateNamespaces,
+  type Network,
+} from "./network.ts";
 import { REGISTRY_DIR } from "./registry.ts";
 import { type SignedTree } from "./sign-tree.ts";
 import { startInstance } from "./start-instance.ts";
@@ -94,11 +101,11 @@ export class StartedWorld implements AsyncDisposable {
     const t0 = performance.now();
     if (this.network) {
       const all = [...this.network.nsOf.values(), this.network.hubNs];
-      await Promise.all(all.map((ns) => terminateNamespace(ns, 1500)));
+      await terminateNamespaces(all, 1500);
       this.teardownTimings.terminate = since(t0);
       // All hosts at once, then the hub: one by one, with another world busy, this took 30 s
       // (deleting a namespace waits on the machine's mount namespaces, which that world keeps busy).
-      await Promise.all([...this.network.nsOf.values()].map((ns) => removeNamespace(ns)));
+      await removeNamespaces([...this.network.nsOf.values()]);
       await removeNamespace(this.network.hubNs);
       this.teardownTimings.namespaces = since(t0);
     }
