@@ -9,7 +9,7 @@ import { tagThisProcess } from "../driver/tagged-processes.ts";
 import { installSignalTeardown, isStopping, onFinalSweep, release } from "../os/teardown.ts";
 import { runPlan, upFunction } from "../run/run-plan.ts";
 import { allAsExpected, type Results } from "../results/results.ts";
-import { compareRuns } from "../results/repeat.ts";
+import { compareRuns, verdictsOf, type RunVerdicts } from "../results/repeat.ts";
 import { consoleSummary } from "../../reports/console-summary.ts";
 import { writeReports } from "../../reports/write-reports.ts";
 import type { Loaded } from "./load-all.ts";
@@ -84,26 +84,29 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
         (sent < cells ? `, ${sent} experiments to send (the rest repeat one in the same world)` : "") +
         `; evidence in ${runDir}`,
     );
-    const all: Results[] = [];
+    // Of each repetition but the last, only the verdicts are kept; each one's results.json is
+    // written, and the comparison needs no more.
+    const all: RunVerdicts[] = [];
+    let results: Results | undefined;
     for (let i = 1; i <= opts.repeat; i++) {
       if (opts.repeat > 1) console.error(`repetition ${i}/${opts.repeat}`);
-      all.push(
-        await runPlan(loaded.worlds, loaded.envs, {
-          runId,
-          runDir: opts.repeat > 1 ? join(runDir, `repeat-${i}`) : runDir,
-          repoRoot,
-          profile: opts.profile,
-          weakenSender: opts.weakenSender,
-          weakenMua: opts.weakenMua,
-          weakenLevel: opts.weakenLevel,
-          driver: opts.driver,
-          imapPassword: randomBytes(9).toString("base64url"),
-          progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
-        }),
-      );
+      if (results) all.push(verdictsOf(results));
+      results = await runPlan(loaded.worlds, loaded.envs, {
+        runId,
+        runDir: opts.repeat > 1 ? join(runDir, `repeat-${i}`) : runDir,
+        repoRoot,
+        profile: opts.profile,
+        weakenSender: opts.weakenSender,
+        weakenMua: opts.weakenMua,
+        weakenLevel: opts.weakenLevel,
+        driver: opts.driver,
+        imapPassword: randomBytes(9).toString("base64url"),
+        progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
+      });
       if (isStopping()) break;
     }
-    const results = all.at(-1)!;
+    if (!results) throw new Error("no repetition ran");
+    all.push(results);
     const lastDir = opts.repeat > 1 ? join(runDir, `repeat-${all.length}`) : runDir;
     if (isStopping()) {
       console.error("interrupted: partial results written; the world is being torn down");

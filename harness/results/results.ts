@@ -80,6 +80,6 @@ export function counts(cells: CellResult[]): Record<Outcome, number> {
 }
 
 /** A run is as expected when every cell passed (unsupported and skipped carry their reasons). */
-export function allAsExpected(cells: CellResult[]): boolean {
+export function allAsExpected(cells: Pick<CellResult, "outcome">[]): boolean {
   return cells.every((c) => c.outcome === "pass" || c.outcome === "unsupported" || c.outcome === "skipped");
 }
