@@ -98,6 +98,9 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
     const signed = await untilServer(`a fully signed AXFR of ${origin}`, deadlineAt, named, async () => {
       const broken = zoneLoadError(f.log);
       if (broken) throw new Error(`named could not load the zone: ${broken}`);
+      // Until named logs "running" it answers nothing: no nsenter and dig for that (it takes
+      // about a second to start here, and each try is two process starts).
+      if (!isRunning(f.log)) return undefined;
       const dig = [...inNs, "dig", "-p", String(PORT), "@127.0.0.1", origin, "AXFR"];
       const r = await run([...dig, "+onesoa", "+noall", "+answer", "+time=1", "+tries=1"], { timeoutMs: left() });
       if (r.code !== 0) return undefined;
@@ -144,6 +147,15 @@ async function dsOfKsks(origin: string, signed: SignedZone, keyset: string, keyD
 function soaTtl(text: string): number {
   const soa = /^\S+\s+(\d+)\s+(?:IN\s+)?SOA\s/im.exec(text) ?? /^\$TTL\s+(\d+)/im.exec(text);
   return soa ? Number(soa[1]) : 300;
+}
+
+/** named -g logs "running" once it has loaded its zones and listens. */
+function isRunning(log: string): boolean {
+  try {
+    return /^\S+ \S+ running$/m.test(readFileSync(log, "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 /** named keeps running when a zone does not load: its log says so ("not loaded due to errors"). */
