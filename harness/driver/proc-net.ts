@@ -13,15 +13,19 @@ export function parseV4(hexAddr: string): { ip: string; port: number } {
 
 const LISTEN = "0A";
 
-/** The IPv4 listeners in a /proc/net/tcp text. */
-export function listenersIn(procNetTcp: string): { ip: string; port: number }[] {
-  return procNetTcp
+/** The local IPv4 address of every socket in a /proc/net/tcp or /proc/net/udp text, in the
+ *  given state only when one is given. */
+function socketsIn(procNet: string, state?: string): { ip: string; port: number }[] {
+  return procNet
     .split("\n")
     .slice(1)
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length > 3 && f[3] === LISTEN)
+    .filter((f) => f.length > 3 && (state === undefined || f[3] === state))
     .map((f) => parseV4(f[1]!));
 }
+
+/** The IPv4 listeners in a /proc/net/tcp text. */
+export const listenersIn = (procNetTcp: string) => socketsIn(procNetTcp, LISTEN);
 
 /** How long one reading of a namespace's listeners answers for every daemon polling in it: the
  *  daemons of a host are polled at once, and each read of /proc/net/tcp walks every socket of the
@@ -59,16 +63,6 @@ export function listeningIn(pid: number, host: string, port: number): boolean {
   return seen.listeners.has(`${host}:${port}`);
 }
 
-/** The local IPv4 addresses of every UDP socket in a /proc/net/udp text (any state). */
-export function udpSocketsIn(procNetUdp: string): { ip: string; port: number }[] {
-  return procNetUdp
-    .split("\n")
-    .slice(1)
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length > 3)
-    .map((f) => parseV4(f[1]!));
-}
-
 /** True when pid's namespace has a UDP socket bound to host:port, or to the wildcard address on
  *  that port: a DNS server can be asked, not yet that it answers. A gate before a `dig` (two
  *  process starts) while the daemon is still starting; the answer itself decides readiness. */
@@ -79,5 +73,5 @@ export function udpBoundIn(pid: number, host: string, port: number): boolean {
   } catch {
     return false;
   }
-  return udpSocketsIn(text).some((s) => s.port === port && (s.ip === host || s.ip === "0.0.0.0"));
+  return socketsIn(text).some((s) => s.port === port && (s.ip === host || s.ip === "0.0.0.0"));
 }
