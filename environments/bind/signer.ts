@@ -96,11 +96,12 @@ export async function signZone(req: SignRequest): Promise<SignResult> {
     const inNs = ["nsenter", `--net=${netns}`, "--"];
     const left = () => Math.max(1000, deadlineAt - Date.now());
     const signed = await untilServer(`a fully signed AXFR of ${origin}`, deadlineAt, named, async () => {
-      const broken = zoneLoadError(f.log);
+      const log = readLog(f.log);
+      const broken = zoneLoadError(log);
       if (broken) throw new Error(`named could not load the zone: ${broken}`);
       // Until named logs "running" it answers nothing: no nsenter and dig for that (it takes
       // about a second to start here, and each try is two process starts).
-      if (!isRunning(f.log)) return undefined;
+      if (!isRunning(log)) return undefined;
       const dig = [...inNs, "dig", "-p", String(PORT), "@127.0.0.1", origin, "AXFR"];
       const r = await run([...dig, "+onesoa", "+noall", "+answer", "+time=1", "+tries=1"], { timeoutMs: left() });
       if (r.code !== 0) return undefined;
@@ -149,23 +150,20 @@ function soaTtl(text: string): number {
   return soa ? Number(soa[1]) : 300;
 }
 
-/** named -g logs "running" once it has loaded its zones and listens. */
-function isRunning(log: string): boolean {
+/** named's log so far ("" before it has written one). */
+function readLog(file: string): string {
   try {
-    return /^\S+ \S+ running$/m.test(readFileSync(log, "utf8"));
+    return readFileSync(file, "utf8");
   } catch {
-    return false;
+    return "";
   }
 }
 
+/** named -g logs "running" once it has loaded its zones and listens. */
+const isRunning = (log: string) => /^\S+ \S+ running$/m.test(log);
+
 /** named keeps running when a zone does not load: its log says so ("not loaded due to errors"). */
-function zoneLoadError(log: string): string | undefined {
-  try {
-    return /^.*not loaded due to errors.*$/m.exec(readFileSync(log, "utf8"))?.[0];
-  } catch {
-    return undefined;
-  }
-}
+const zoneLoadError = (log: string) => /^.*not loaded due to errors.*$/m.exec(log)?.[0];
 
 function tail(file: string, lines = 20): string {
   try {
