@@ -2,7 +2,8 @@
 // "lmtp(bob@x)<pid><session>: Info: msgid=<token@lab.test>: saved mail to INBOX"
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MdaObserver, StoredMessage } from "../../harness/observe/observation.ts";
+import type { MdaObserver } from "../../harness/observe/observation.ts";
+import type { FetchReply } from "../../harness/mua/protocol.ts";
 
 export function savedOf(log: string, messageId: string): string | undefined {
   const at = log.indexOf(`msgid=${messageId}: saved mail to`);
@@ -14,7 +15,7 @@ export function savedOf(log: string, messageId: string): string | undefined {
 /** The message in the user's Maildir, where templates/dovecot.conf puts it (home
  *  {{dir}}/mail/<domain>/<user>, mail_location maildir:~/Maildir): LMTP writes each message to
  *  tmp/ and renames it into new/; an IMAP client moves it to cur/. Found by its Message-ID header. */
-export function storedMessage(dir: string, address: string, messageId: string): StoredMessage {
+export function storedMessage(dir: string, address: string, messageId: string): FetchReply {
   const at = address.lastIndexOf("@");
   const maildir = join(dir, "mail", address.slice(at + 1).toLowerCase(), address.slice(0, at).toLowerCase(), "Maildir");
   const files = ["new", "cur"].flatMap((sub) => {

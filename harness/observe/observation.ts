@@ -2,6 +2,7 @@
 // This vocabulary is separate from the expectation's: "unknown" exists only here.
 import type { TlsState } from "../schema/scenario.ts";
 import { describeSmime, type SmimeObservation } from "./smime-observation.ts";
+import type { FetchReply } from "../mua/protocol.ts";
 
 export type ObservedTls = TlsState | "unknown";
 
@@ -27,13 +28,8 @@ export interface MtaObserver {
  *  (`dir`: its instance folder) without a mail-client session. */
 export interface MdaObserver {
   savedOf(log: string, messageId: string): string | undefined;
-  storedMessage?(dir: string, address: string, messageId: string): StoredMessage;
-}
-
-export interface StoredMessage {
-  found: boolean;
-  source?: string; // the message as stored, when found
-  mailboxSize: number;
+  /** The same answer as the mail client's IMAP fetch. */
+  storedMessage?(dir: string, address: string, messageId: string): FetchReply;
 }
 
 export interface Observation {
