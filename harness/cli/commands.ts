@@ -84,13 +84,12 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
         (sent < cells ? `, ${sent} experiments to send (the rest repeat one in the same world)` : "") +
         `; evidence in ${runDir}`,
     );
-    // Of each repetition but the last, only the verdicts are kept; each one's results.json is
-    // written, and the comparison needs no more.
+    // Of each repetition only the verdicts are kept, and the last one's results for the summary;
+    // each one's results.json is written, and the comparison needs no more.
     const all: RunVerdicts[] = [];
     let results: Results | undefined;
     for (let i = 1; i <= opts.repeat; i++) {
       if (opts.repeat > 1) console.error(`repetition ${i}/${opts.repeat}`);
-      if (results) all.push(verdictsOf(results));
       results = await runPlan(loaded.worlds, loaded.envs, {
         runId,
         runDir: opts.repeat > 1 ? join(runDir, `repeat-${i}`) : runDir,
@@ -103,10 +102,10 @@ export async function commandRun(repoRoot: string, loaded: Loaded, opts: CliOpti
         imapPassword: randomBytes(9).toString("base64url"),
         progress: (line) => console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}`),
       });
+      all.push(verdictsOf(results));
       if (isStopping()) break;
     }
     if (!results) throw new Error("no repetition ran");
-    all.push(results);
     const lastDir = opts.repeat > 1 ? join(runDir, `repeat-${all.length}`) : runDir;
     if (isStopping()) {
       console.error("interrupted: partial results written; the world is being torn down");
