@@ -33,9 +33,10 @@ export function formatPlan(worlds: WorldPlan[]): string {
             .map(([k, v]) => `${k}=${Array.isArray(v) ? "TLSA" : v}`)
             .join(" ")}`
         : "";
+      const v6 = c.case.mxAddress === "ipv6" ? "  MX IPv6 only" : "";
       const roster = `${fillLabel(c.sender.fill)} / ${c.dns.name}${c.dns.authority.standInFor ? ` (stand-in for ${c.dns.authority.standInFor})` : ""}`;
       lines.push(
-        `${c.id}  [${roster}]${c.canonical ? " canonical" : ""}  ${c.profile}  TLSA ${tlsa}${dns}${cname}  expect: ${describeExpectation(c.expectation)}${c.sameAs ? `  (same experiment as ${c.sameAs})` : ""}`,
+        `${c.id}  [${roster}]${c.canonical ? " canonical" : ""}  ${c.profile}  TLSA ${tlsa}${dns}${cname}${v6}  expect: ${describeExpectation(c.expectation)}${c.sameAs ? `  (same experiment as ${c.sameAs})` : ""}`,
       );
     }
   }

@@ -107,6 +107,17 @@ describe("bad DNS-fault cases", () => {
       /cname: a cname layout needs dnsFault: none/,
     );
   });
+
+  it("refuses an AAAA fault on an MX host that has no IPv6 address", () => {
+    const bad = faults.replace(
+      "    dnsFault: aaaa-missing-rrsig\n    mxAddress: ipv6\n",
+      "    dnsFault: aaaa-missing-rrsig\n",
+    );
+    expect(bad).not.toBe(faults);
+    expect(errorOf(() => loadScenarioFiles(dirWith({ "dns-faults.yaml": bad })))).toMatch(
+      /dns-faults\.yaml: cases\[\d+\]\.mxAddress: dnsFault 'aaaa-missing-rrsig' breaks the MX host's AAAA RRset: write mxAddress: ipv6/,
+    );
+  });
 });
 
 describe("bad manifests", () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scanCapture } from "./capture.ts";
+import { endpointAddr6, senderAddr6 } from "../plan/addressing.ts";
 
 function pcap(payloads: string[]): Buffer {
   const header = Buffer.alloc(24);
@@ -47,26 +48,55 @@ describe("capture health", () => {
     expect(droppedPackets("tcpdump killed")).toBeUndefined();
   });
 
-  it("lists the TCP connections opened, from SYNs in a Linux cooked v2 capture", () => {
+  /** The SYNs scanCapture finds in a Linux cooked v2 capture of these IP packets. */
+  function synsIn(packets: Buffer[]): string[] {
     const header = Buffer.alloc(24);
     header.writeUInt32LE(0xa1b2c3d4, 0);
     header.writeUInt32LE(276, 20); // LINKTYPE_LINUX_SLL2
-    const frame = Buffer.alloc(20 + 20 + 20);
-    const ip = frame.subarray(20);
-    ip[0] = 0x45;
-    ip[9] = 6;
-    ip.set([192, 0, 2, 12], 12);
-    ip.set([198, 51, 100, 7], 16);
-    const tcp = ip.subarray(20);
-    tcp.writeUInt16BE(25, 2);
-    tcp[13] = 0x02; // SYN
-    const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(frame.length, 8);
-    rec.writeUInt32LE(frame.length, 12);
+    const records = packets.flatMap((ip) => {
+      const rec = Buffer.alloc(16);
+      rec.writeUInt32LE(20 + ip.length, 8);
+      rec.writeUInt32LE(20 + ip.length, 12);
+      return [rec, Buffer.alloc(20), ip];
+    });
     const dir = mkdtempSync(join(tmpdir(), "cap-"));
     const f = join(dir, "syn.pcap");
-    writeFileSync(f, Buffer.concat([header, rec, frame]));
-    expect([...scanCapture(f, []).syns]).toEqual(["192.0.2.12>198.51.100.7:25"]);
+    writeFileSync(f, Buffer.concat([header, ...records]));
+    const syns = [...scanCapture(f, []).syns];
     rmSync(dir, { recursive: true });
+    return syns;
+  }
+  /** An IP header (the version's size), then a TCP header to port 25 with these flags. */
+  function packet(version: 4 | 6, src: Buffer, dst: Buffer, flags: number): Buffer {
+    const ip = Buffer.alloc((version === 4 ? 20 : 40) + 20);
+    if (version === 4) {
+      ip[0] = 0x45;
+      ip[9] = 6;
+      ip.set(src, 12);
+      ip.set(dst, 16);
+    } else {
+      ip[0] = 0x60;
+      ip[6] = 6; // next header: TCP
+      ip.set(src, 8);
+      ip.set(dst, 24);
+    }
+    const tcp = ip.subarray(version === 4 ? 20 : 40);
+    tcp.writeUInt16BE(25, 2);
+    tcp[13] = flags;
+    return ip;
+  }
+
+  it("lists the TCP connections opened, from SYNs in a Linux cooked v2 capture", () => {
+    const syn = packet(4, Buffer.from([192, 0, 2, 12]), Buffer.from([198, 51, 100, 7]), 0x02);
+    expect(synsIn([syn])).toEqual(["192.0.2.12>198.51.100.7:25"]);
+  });
+
+  it("lists IPv6 connections too, with the addresses written as the plan writes them", () => {
+    const src = Buffer.from("fd000000000000020000000000000012", "hex");
+    const dst = Buffer.from("fd00000000000100000000000000001a", "hex");
+    // The SYN-ACK is no connection opened.
+    expect(synsIn([packet(6, src, dst, 0x02), packet(6, dst, src, 0x12)])).toEqual([
+      `${senderAddr6(0)}>${endpointAddr6(25)}:25`,
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // A body token found in these bytes crossed the wire in cleartext. A canary message sent in
 // cleartext on purpose proves, for every world, that the capture would see such a leak.
 import { readFileSync } from "node:fs";
-import { ENDPOINT_SUBNETS } from "../plan/addressing.ts";
+import { canonicalIp, ENDPOINT_SUBNET6, ENDPOINT_SUBNETS } from "../plan/addressing.ts";
 
 export interface CaptureScan {
   bytes: number;
@@ -16,7 +16,8 @@ const LINKTYPE_LINUX_SLL2 = 276;
 const LINKTYPE_LINUX_SLL = 113;
 const LINKTYPE_ETHERNET = 1;
 
-/** The "src>dst:port" of a TCP SYN in one captured frame, if it is one (IPv4 only). */
+/** The "src>dst:port" of a TCP SYN in one captured frame, if it is one (IPv4, or IPv6 with TCP
+ *  as its first next header); addresses as canonicalIp() writes them. */
 function synOf(frame: Buffer, linktype: number): string | undefined {
   const l2 =
     linktype === LINKTYPE_LINUX_SLL2
@@ -28,12 +29,21 @@ function synOf(frame: Buffer, linktype: number): string | undefined {
           : -1;
   if (l2 < 0 || frame.length < l2 + 20) return undefined;
   const ip = frame.subarray(l2);
-  if (ip[0]! >> 4 !== 4 || ip[9] !== 6) return undefined; // IPv4, TCP
-  const tcp = ip.subarray((ip[0]! & 0x0f) * 4);
+  let src: string, dst: string, tcp: Buffer;
+  if (ip[0]! >> 4 === 4 && ip[9] === 6) {
+    src = [...ip.subarray(12, 16)].join(".");
+    dst = [...ip.subarray(16, 20)].join(".");
+    tcp = ip.subarray((ip[0]! & 0x0f) * 4);
+  } else if (ip[0]! >> 4 === 6 && ip.length >= 40 && ip[6] === 6) {
+    const text = (b: Buffer) => canonicalIp(b.toString("hex").replace(/(.{4})(?!$)/g, "$1:"));
+    src = text(ip.subarray(8, 24));
+    dst = text(ip.subarray(24, 40));
+    tcp = ip.subarray(40);
+  } else return undefined;
   if (tcp.length < 14) return undefined;
   const flags = tcp[13]!;
   if (!(flags & 0x02) || flags & 0x10) return undefined; // SYN, not SYN-ACK
-  return `${[...ip.subarray(12, 16)].join(".")}>${[...ip.subarray(16, 20)].join(".")}:${tcp.readUInt16BE(2)}`;
+  return `${src}>${dst}:${tcp.readUInt16BE(2)}`;
 }
 
 /** Count pcap records and look for each token in the raw capture (headers never contain them). */
@@ -73,7 +83,7 @@ export function droppedPackets(tcpdumpLog: string): number | undefined {
 }
 
 /** The tcpdump filter: the MTA-to-MTA hop only (the receiver's own address and every case
- *  address), not the client's cleartext submission to the lab MTAs. */
+ *  address, IPv6 ones included), not the client's cleartext submission to the lab MTAs. */
 export function smtpHopFilter(receiverIp: string): string {
-  return `tcp port 25 and (host ${receiverIp} or net ${ENDPOINT_SUBNETS.join(" or net ")})`;
+  return `tcp port 25 and (host ${receiverIp} or net ${[...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6].join(" or net ")})`;
 }

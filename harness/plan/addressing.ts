@@ -1,9 +1,13 @@
 // Deterministic names and addresses for a world. Hosts sit in 192.0.2.0/24 (TEST-NET-1); each
 // case's receiver address comes from 198.51.100.0/24, then 203.0.113.0/24 (TEST-NET-2 and -3,
-// RFC 5737). All are on one bridge; nothing the harness makes ever points elsewhere.
+// RFC 5737). The cases whose MX host has only an IPv6 address get one from fd00:0:0:100::/64,
+// and the sending MTAs send to them from fd00:0:0:2::/64 (unique local, RFC 4193). All are on
+// one bridge; nothing the harness makes ever points elsewhere.
 export const WORLD_SUBNET = "192.0.2.0/24";
 export const WORLD_PREFIX_LEN = 24;
 export const ENDPOINT_SUBNETS = ["198.51.100.0/24", "203.0.113.0/24"];
+export const WORLD_SUBNET6 = "fd00:0:0:2::/64";
+export const ENDPOINT_SUBNET6 = "fd00:0:0:100::/64";
 
 /** Fixed host numbers inside the world subnet. Every world has its own namespaces, so worlds reuse them. */
 export const HOST_NUMBERS = {
@@ -30,6 +34,34 @@ export function addr(n: number): string {
 export function senderAddr(index: number): string {
   if (index >= MAX_SENDERS) throw new Error(`more than ${MAX_SENDERS} sender MTAs in one world`);
   return addr(HOST_NUMBERS.lab.mta + index);
+}
+
+/** A sending MTA's IPv6 source address: its IPv4 host number, written in the last group. */
+export function senderAddr6(index: number): string {
+  if (index >= MAX_SENDERS) throw new Error(`more than ${MAX_SENDERS} sender MTAs in one world`);
+  return `fd00:0:0:2::${HOST_NUMBERS.lab.mta + index}`;
+}
+
+export const MAX_IPV6_CASES = 0xfffe;
+
+/** The receiver address of the i-th case of a world whose MX host has only an IPv6 address. */
+export function endpointAddr6(index: number): string {
+  if (index >= MAX_IPV6_CASES) throw new Error(`more than ${MAX_IPV6_CASES} IPv6 cases in one world`);
+  return `fd00:0:0:100::${(index + 1).toString(16)}`;
+}
+
+export const isIpv6 = (ip: string): boolean => ip.includes(":");
+
+/** The DNS record type that holds this address. */
+export const addressRecordType = (ip: string): "A" | "AAAA" => (isIpv6(ip) ? "AAAA" : "A");
+
+/** An address with its prefix length on the world's link. */
+export const onLink = (ip: string): string => `${ip}/${isIpv6(ip) ? 64 : WORLD_PREFIX_LEN}`;
+
+/** One text per address (RFC 5952 for IPv6, as the WHATWG URL parser writes it), so that an
+ *  address from a plan and one read off the wire compare equal. */
+export function canonicalIp(ip: string): string {
+  return isIpv6(ip) ? new URL(`http://[${ip}]/`).hostname.slice(1, -1) : ip;
 }
 
 /** The receiver address of the i-th case of a world. */

@@ -34,6 +34,14 @@ describe("the plan of sequences 13-18", () => {
     }
   });
 
+  it("gives an IPv6-only MX host's case an fd00:: receiver address, and every sender an fd00:: source", () => {
+    for (const w of worlds) {
+      for (const c of w.cases) expect(c.endpointIp.startsWith("fd00:0:0:100::")).toBe(c.case.mxAddress === "ipv6");
+      expect(new Set(w.senders.map((s) => s.ip6)).size).toBe(w.senders.length);
+    }
+    expect(worlds.some((w) => w.cases.some((c) => c.case.mxAddress === "ipv6"))).toBe(true);
+  });
+
   it("labels stand-ins and fills an external DNS product's roles from its stand-in's stack", () => {
     const manifests = new Map([...envs].map(([k, v]) => [k, v.manifest]));
     expect(fill("secure64", manifests, new Map(), "resolver")).toMatchObject({ impl: "powerdns-recursor" });

@@ -3,7 +3,17 @@
 // Pure: a function of the loaded scenarios and manifests, with no I/O.
 import type { Manifest } from "../schema/manifest.ts";
 import type { Case, Expectation, Profile, Scenario } from "../schema/scenario.ts";
-import { addr, caseLabel, endpointAddr, HOST_NUMBERS, senderAddr, shadowAddr } from "./addressing.ts";
+import {
+  addr,
+  caseLabel,
+  endpointAddr,
+  endpointAddr6,
+  HOST_NUMBERS,
+  isIpv6,
+  senderAddr,
+  senderAddr6,
+  shadowAddr,
+} from "./addressing.ts";
 import { expandCases } from "./expand.ts";
 import { experimentKey } from "./experiment.ts";
 import { discoverSenders, discoverStacks, fill, stackName, type DnsStack, type Fill } from "./stacks.ts";
@@ -24,6 +34,8 @@ export interface SitePlan {
 export interface SenderPlan {
   fill: Fill; // e.g. { name: "exchange", impl: "postfix", standInFor: "Microsoft Exchange" }
   ip: string;
+  /** Its source address towards an MX host that has only an IPv6 address. */
+  ip6: string;
   host: string;
   /** The control sender of the attack cases: the same MTA with opportunistic TLS, no DANE. */
   control?: boolean;
@@ -38,6 +50,7 @@ export interface CasePlan {
   /** The case's own mail domain, MX host and receiver address under the remote zone. */
   domain: string;
   mxHost: string;
+  /** The receiver address the MX host resolves to: IPv6 when the case says `mxAddress: ipv6`. */
   endpointIp: string;
   /** With a backup MX: its host name and receiver address. */
   backupMxHost?: string;
@@ -210,6 +223,7 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
           s = {
             fill: p.sender,
             ip: senderAddr(senders.length),
+            ip6: senderAddr6(senders.length),
             host: `${name}.${LAB_ZONE}`,
             ...(control ? { control } : {}),
           };
@@ -224,6 +238,7 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
           let cp = caseOf.get(experiment);
           if (!cp) {
             const domain = `${caseLabel(c.id)}.${REMOTE_ZONE}`;
+            const v4 = cases.filter((x) => !isIpv6(x.endpointIp)).length + cases.filter((x) => x.backupIp).length;
             cp = {
               case: c,
               scenarioId: p.scenario.id,
@@ -231,11 +246,14 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
               receiverCertificate: p.scenario.receiverCertificate,
               domain,
               mxHost: `mx.${domain}`,
-              endpointIp: endpointAddr(cases.length + cases.filter((x) => x.backupIp).length),
+              endpointIp:
+                c.mxAddress === "ipv6"
+                  ? endpointAddr6(cases.filter((x) => isIpv6(x.endpointIp)).length)
+                  : endpointAddr(v4),
               ...(c.backupMx
                 ? {
                     backupMxHost: `mx2.${domain}`,
-                    backupIp: endpointAddr(cases.length + cases.filter((x) => x.backupIp).length + 1),
+                    backupIp: endpointAddr(v4 + 1),
                   }
                 : {}),
               ...(c.attack ? { upstreamIp: shadowAddr(cases.filter((x) => x.upstreamIp).length) } : {}),

@@ -5,6 +5,7 @@ import type { StartedWorld } from "../driver/netns/world.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { droppedPackets, scanCapture } from "../observe/capture.ts";
+import { canonicalIp, isIpv6 } from "../plan/addressing.ts";
 
 const readText = (f: string) => {
   try {
@@ -27,7 +28,7 @@ export interface CaptureVerdict {
 export async function sendCanary(world: StartedWorld): Promise<{ token: string; error?: string }> {
   const token = `canary${randomBytes(12).toString("hex")}`;
   // To a case's own receiver address: the canary proves the capture sees the case traffic.
-  const target = world.plan.cases[0];
+  const target = world.plan.cases.find((c) => !isIpv6(c.endpointIp));
   const domain = target?.domain;
   try {
     if (!world.mua || !domain) throw new Error("no mail client or no case domain");
@@ -78,7 +79,8 @@ export async function settleFromCapture(
     if (seen) return settle(r, true, `capture: body token FOUND in cleartext on the MTA-to-MTA hop`);
     // "Absent" only counts when the capture saw this cell's own connection being opened.
     const obs = r.evidence.kind === "observed" ? r.evidence.observation : undefined;
-    const flow = `${r.cell.sender.ip}>${r.cell.casePlan.endpointIp}:25`;
+    const to = r.cell.casePlan.endpointIp;
+    const flow = `${canonicalIp(isIpv6(to) ? r.cell.sender.ip6 : r.cell.sender.ip)}>${canonicalIp(to)}:25`;
     // A sender that never connected (its own log names no relay: a failed DNS lookup) cannot
     // have leaked anything; the message is not in the mailbox either (delivery withheld).
     if (

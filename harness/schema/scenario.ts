@@ -75,6 +75,10 @@ export const DnsFault = z.enum([
   "a-expired-rrsig", // only the RRSIG over the MX host's A RRset expired
   "a-not-yet-valid-rrsig", // only the RRSIG over the MX host's A RRset not yet valid
   "a-missing-rrsig", // the MX host's A RRset unsigned
+  "aaaa-bad-rrsig", // the same four on the AAAA RRset of an MX host that has only an IPv6 address
+  "aaaa-expired-rrsig",
+  "aaaa-not-yet-valid-rrsig",
+  "aaaa-missing-rrsig",
   "mx-host-unsigned-zone", // the MX host is its own unsigned zone (A and TLSA), delegated without DS
   "tlsa-unsigned-zone", // _tcp.<MX host> is its own unsigned zone, delegated without DS; the A stays signed
   "tlsa-nxdomain", // no TLSA RRset, and no name at its owner: a secure NXDOMAIN (the case has `tlsa: []`)
@@ -158,6 +162,9 @@ export const Case = z
     /** A DNS fault: the case's mail domain becomes a child zone of remote.test, signed by the
      *  harness with this fault (RFC 4035 bogus or insecure states, failed or empty lookups). */
     dnsFault: DnsFault.optional(),
+    /** "ipv6": the MX host has an AAAA record and no A record, and the receiver listens on an
+     *  IPv6 address (the aaaa-* faults break that AAAA RRset). Default: an A record only. */
+    mxAddress: z.enum(["ipv4", "ipv6"]).optional(),
     /** Aliases (RFC 7672 §2.2.2 and §2.2.3), with dnsFault "none": in the case's own child zone,
      *  the MX host or the TLSA owner is a CNAME. */
     cname: CnameLayout.optional(),
@@ -222,6 +229,19 @@ export const Case = z
         code: "custom",
         path: ["cname"],
         message: "a cname layout needs dnsFault: none (the case's own child zone, correctly signed)",
+      });
+    const family = c.dnsFault?.startsWith("aaaa-") ? "ipv6" : c.dnsFault?.startsWith("a-") ? "ipv4" : undefined;
+    if (family && (c.mxAddress ?? "ipv4") !== family)
+      ctx.addIssue({
+        code: "custom",
+        path: ["mxAddress"],
+        message: `dnsFault '${c.dnsFault}' breaks the MX host's ${family === "ipv6" ? "AAAA" : "A"} RRset: write mxAddress: ${family}`,
+      });
+    if (c.mxAddress === "ipv6" && (c.backupMx || c.attack || c.cname))
+      ctx.addIssue({
+        code: "custom",
+        path: ["mxAddress"],
+        message: "an IPv6-only MX host goes without a backup MX, an attack or a cname layout",
       });
     if ((c.dnsFault || c.cname) && (c.backupMx || c.attack))
       ctx.addIssue({

@@ -36,6 +36,13 @@ describe("a DNS-fault case's own zones", () => {
     expect(find(z, `_25._tcp.mx.${d("valid-child")}`, "TLSA")?.data).toBe("3 1 1 AA");
   });
 
+  it("gives an IPv6-only MX host an AAAA record in fd00::/8 and no A record", () => {
+    const z = zonesOf("valid-child-ipv6");
+    expect(find(z, `mx.${d("valid-child-ipv6")}`, "A")).toBeUndefined();
+    expect(find(z, `mx.${d("valid-child-ipv6")}`, "AAAA")?.data).toMatch(/^fd00:0:0:100::[0-9a-f]+$/);
+    expect(zonesOf("aaaa-missing-rrsig")[0]!.fault).toBe("aaaa-missing-rrsig");
+  });
+
   it("keeps a signature or DS fault on the mail domain's zone", () => {
     expect(zonesOf("a-expired-rrsig")[0]!.fault).toBe("a-expired-rrsig");
     expect(zonesOf("ds-wrong-digest")[0]!.fault).toBe("ds-wrong-digest");

@@ -3,7 +3,7 @@
 // authority cannot load, a zone delegated to where no name server is). Pure: each zone's unsigned
 // text; signing, the DS chain and the faults are applied by signCaseZones().
 import type { CasePlan, WorldPlan } from "../plan/plan.ts";
-import { SILENT_ADDR } from "../plan/addressing.ts";
+import { addressRecordType, SILENT_ADDR } from "../plan/addressing.ts";
 import type { DnsFault } from "../schema/scenario.ts";
 import { tlsaOwner, tlsaPresentation, type TlsaRdata } from "./tlsa.ts";
 
@@ -81,6 +81,10 @@ export function caseZones(w: WorldPlan, cp: CasePlan, tlsa: Map<string, TlsaRdat
     "a-expired-rrsig",
     "a-not-yet-valid-rrsig",
     "a-missing-rrsig",
+    "aaaa-bad-rrsig",
+    "aaaa-expired-rrsig",
+    "aaaa-not-yet-valid-rrsig",
+    "aaaa-missing-rrsig",
   ];
   if (f && onDomain.includes(f)) zones[0]!.fault = f;
   if (f === "mx-host-unsigned-zone") zones.push({ zone: n.mx, signed: false, served: "served", ns: authority });
@@ -93,7 +97,7 @@ export function caseZones(w: WorldPlan, cp: CasePlan, tlsa: Map<string, TlsaRdat
 
   const records: string[] = [`${n.domain}. ${TTL} IN MX 10 ${n.mx}.`];
   if (n.canonical !== n.mx) records.push(`${n.mx}. ${TTL} IN CNAME ${n.canonical}.`);
-  records.push(`${n.canonical}. ${TTL} IN A ${cp.endpointIp}`);
+  records.push(`${n.canonical}. ${TTL} IN ${addressRecordType(cp.endpointIp)} ${cp.endpointIp}`);
   if (f === "tlsa-no-answer") records.push(`${n.silentNs}. ${TTL} IN A ${SILENT_ADDR}`);
   if (n.tlsaTarget) records.push(`${n.tlsaOwner}. ${TTL} IN CNAME ${n.tlsaTarget}.`);
   for (const r of tlsa.get(cp.case.id) ?? []) records.push(tlsaPresentation(n.tlsaAt, r, TTL));

@@ -108,7 +108,7 @@ function dsFor(ds: string[], fault?: CaseZone["fault"]): string[] {
 /** Sign a case's subtree, each zone broken as its fault says. Every signed zone's keys are made
  *  first, so the DS of each child (its faulty DS included) is in its parent's text, and the top
  *  zone's DS is known, at once; all the zones are then signed at the same time.
- *  `mxHost`: the owner of the A RRset the a-* faults break. */
+ *  `mxHost`: the owner of the address RRset (A or AAAA) the a-* and aaaa-* faults break. */
 export function signCaseZones(dir: string, z: CaseZone, mxHost: string): SignedCaseZones {
   const below = z.children.map((k) => signCaseZones(join(dir, k.zone), k, mxHost));
   mkdirSync(dir, { recursive: true });
@@ -140,19 +140,23 @@ async function signCaseZone(
     if (z.fault === "bad-rrsig") signed = alterRrsig(signed, "TLSA");
     if (z.fault === "smimea-bad-rrsig") signed = alterRrsig(signed, "SMIMEA");
     if (z.fault === "missing-rrsig") signed = dropRrsig(signed, "TLSA");
-    if (z.fault === "a-bad-rrsig") signed = alterRrsig(signed, "A", mxHost);
-    if (z.fault === "a-missing-rrsig") signed = dropRrsig(signed, "A", mxHost);
-    if (z.fault === "a-expired-rrsig" || z.fault === "a-not-yet-valid-rrsig") {
-      // The same keys again, with the faulty dates: only the A RRset's signature is taken.
+    // The a-* and aaaa-* faults break the MX host's address RRset: A or AAAA.
+    const addressFault = /^(aaaa|a)-(.*)$/.exec(z.fault ?? "");
+    const type = addressFault?.[1] === "aaaa" ? "AAAA" : "A";
+    const what = addressFault?.[2];
+    if (what === "bad-rrsig") signed = alterRrsig(signed, type, mxHost);
+    if (what === "missing-rrsig") signed = dropRrsig(signed, type, mxHost);
+    if (what === "expired-rrsig" || what === "not-yet-valid-rrsig") {
+      // The same keys again, with the faulty dates: only the address RRset's signature is taken.
       writeFileSync(join(dir, `${file}.dated`), text);
       const again = await ldnsSignZone(
         dir,
         z.zone,
         `${file}.dated`,
-        z.fault === "a-expired-rrsig" ? EXPIRED() : NOT_YET_VALID(),
+        what === "expired-rrsig" ? EXPIRED() : NOT_YET_VALID(),
         keys,
       );
-      signed = spliceRrsig(signed, readFileSync(again.signedFile, "utf8"), "A", mxHost);
+      signed = spliceRrsig(signed, readFileSync(again.signedFile, "utf8"), type, mxHost);
     }
     writeFileSync(r.signedFile, signed);
     out = r.signedFile;

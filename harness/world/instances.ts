@@ -125,6 +125,8 @@ export function worldInstances(w: WorldPlan, p: WorldPaths): Instance[] {
         ...base,
         site: { ...lab, mtaIp: sender.ip, mtaHost: sender.host },
         ip: sender.ip,
+        // Its source address towards an MX host that has only an IPv6 address.
+        ip6: sender.ip6,
         // The attack catalogue's control sender: the same MTA with opportunistic TLS, no DANE.
         smtpTlsSecurityLevel: sender.control ? "may" : p.smtpTlsSecurityLevel,
         caFile: p.caFile,

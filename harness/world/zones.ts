@@ -1,6 +1,7 @@
 // Unsigned zone texts for the world's private DNS tree: ".", "test.", "lab.test.", "remote.test.".
 // Pure: DS records of the children are inputs, so a parent is rendered after its children are signed.
 import type { SitePlan, WorldPlan } from "../plan/plan.ts";
+import { addressRecordType } from "../plan/addressing.ts";
 import { tlsaOwner, tlsaPresentation, type TlsaRdata } from "./tlsa.ts";
 
 const TTL = 300;
@@ -66,7 +67,7 @@ export function remoteZone(w: WorldPlan, tlsaByCase: Map<string, TlsaRdata[]>, s
     }
     lines.push(`; case ${cp.case.id}`);
     lines.push(`${cp.domain}. ${TTL} IN MX 10 ${cp.mxHost}.`);
-    lines.push(`${cp.mxHost}. ${TTL} IN A ${cp.endpointIp}`);
+    lines.push(`${cp.mxHost}. ${TTL} IN ${addressRecordType(cp.endpointIp)} ${cp.endpointIp}`);
     for (const r of tlsaByCase.get(cp.case.id) ?? []) lines.push(tlsaPresentation(tlsaOwner(cp.mxHost), r, TTL));
     if (cp.backupMxHost && cp.backupIp) {
       lines.push(`${cp.domain}. ${TTL} IN MX 20 ${cp.backupMxHost}.`);

@@ -3,7 +3,14 @@
 // agree); the others are added here, per plan.
 import type { WorldPlan } from "../../plan/plan.ts";
 import type { HostName } from "../../world/instances.ts";
-import { addr, ENDPOINT_SUBNETS, HOST_NUMBERS, WORLD_PREFIX_LEN } from "../../plan/addressing.ts";
+import {
+  addr,
+  ENDPOINT_SUBNET6,
+  ENDPOINT_SUBNETS,
+  HOST_NUMBERS,
+  onLink,
+  WORLD_SUBNET6,
+} from "../../plan/addressing.ts";
 import { runOk } from "../../os/exec.ts";
 import { dockerClient } from "./engine.ts";
 
@@ -19,8 +26,13 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
     { host: "root", addresses: [plan.rootServerIp] },
     {
       host: "lab",
-      addresses: [plan.lab.resolverIp, plan.lab.authorityIp, ...plan.senders.map((s) => s.ip)],
-      routes: ENDPOINT_SUBNETS,
+      addresses: [
+        plan.lab.resolverIp,
+        plan.lab.authorityIp,
+        ...plan.senders.map((s) => s.ip),
+        ...plan.senders.map((s) => s.ip6),
+      ],
+      routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
       resolver: plan.lab.resolverIp,
     },
     {
@@ -33,6 +45,7 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
         ...plan.cases.map((c) => c.upstreamIp ?? c.endpointIp),
         ...plan.cases.filter((c) => c.backupIp).map((c) => c.backupIp!),
       ],
+      routes: [WORLD_SUBNET6],
       resolver: plan.remote.resolverIp,
     },
     { host: "mua", addresses: [plan.muaIp], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
@@ -58,9 +71,14 @@ export async function addAddresses(containerId: string, h: HostSpec): Promise<nu
   const docker = (await dockerClient()).container.dockerode;
   const pid = (await docker.getContainer(containerId).inspect()).State.Pid;
   const batch = [
-    ...h.addresses.slice(1).map((a) => `addr add ${a}/${WORLD_PREFIX_LEN} dev eth0`),
+    // IPv6 without duplicate address detection: the address is usable at once.
+    ...h.addresses.slice(1).map((a) => `addr add ${onLink(a)} dev eth0${a.includes(":") ? " nodad" : ""}`),
     ...(h.routes ?? []).map((r) => `route replace ${r} dev eth0 scope link`),
   ];
+  // Docker turns IPv6 off in a container on a network without it; the world's own fd00::
+  // addresses need it on.
+  if (batch.some((l) => l.includes(":")))
+    await runOk(["nsenter", "-t", String(pid), "-n", "sysctl", "-q", "-w", "net.ipv6.conf.eth0.disable_ipv6=0"]);
   if (batch.length)
     await runOk(["nsenter", "-t", String(pid), "-n", "ip", "-batch", "-"], { input: batch.join("\n") + "\n" });
   return pid;

@@ -8,7 +8,7 @@ import { hubVethName, nsName } from "./names.ts";
 
 export interface HostNet {
   host: string; // short name, e.g. "lab"
-  addresses: string[]; // CIDR, e.g. "192.0.2.10/24"
+  addresses: string[]; // CIDR, e.g. "192.0.2.10/24" or "fd00:0:0:2::12/64"
   routes?: string[]; // extra on-link prefixes reached over the bridge, e.g. "198.51.100.0/24"
   resolver?: string; // written to /etc/netns/<ns>/resolv.conf with "options trust-ad"
 }
@@ -31,7 +31,7 @@ export function newNetwork(runId: string, tag: string, hosts: HostNet[]): Networ
  *  namespace through `ip netns exec`) took 1.7-2.8 s a world: all namespaces, the bridge and the
  *  veth pairs from the machine's side; then each host's addresses and routes, and the hub's ports.
  *  No interface gets an IPv6 link-local address (addrgenmode none): IPv6 would add
- *  router-solicitation noise to the bridge. */
+ *  router-solicitation noise to the bridge. Neighbour discovery works from the fd00:: addresses. */
 export async function createNetwork(net: Network): Promise<Network> {
   const { runId, tag, hubNs, hosts } = net;
   checkNotStopping();
@@ -51,7 +51,8 @@ export async function createNetwork(net: Network): Promise<Network> {
   const hostBatch = (h: HostNet) => [
     "link set lo up",
     "link set eth0 addrgenmode none",
-    ...h.addresses.map((a) => `addr add ${a} dev eth0`),
+    // IPv6 without duplicate address detection: the address is usable at once.
+    ...h.addresses.map((a) => `addr add ${a} dev eth0${a.includes(":") ? " nodad" : ""}`),
     "link set eth0 up",
     ...(h.routes ?? []).map((r) => `route replace ${r} dev eth0 scope link`),
   ];

@@ -12,7 +12,14 @@ import { MuaClient } from "../../mua/client.ts";
 import { Daemon } from "../daemon.ts";
 import { own, release } from "../../os/teardown.ts";
 import { dig } from "../probes.ts";
-import { ENDPOINT_SUBNETS, WORLD_PREFIX_LEN, WORLD_SUBNET } from "../../plan/addressing.ts";
+import {
+  ENDPOINT_SUBNET6,
+  ENDPOINT_SUBNETS,
+  onLink,
+  WORLD_PREFIX_LEN,
+  WORLD_SUBNET,
+  WORLD_SUBNET6,
+} from "../../plan/addressing.ts";
 import { startAttacker } from "./attacker.ts";
 import { startSmtpCapture } from "../smtp-capture.ts";
 import { LogWatch } from "../../observe/log-watch.ts";
@@ -145,17 +152,21 @@ export async function upNetnsWorld(
       { host: "root", addresses: [cidr(plan.rootServerIp)] },
       {
         host: "lab",
-        addresses: [plan.lab.resolverIp, plan.lab.authorityIp, ...plan.senders.map((s) => s.ip)].map(cidr),
-        routes: ENDPOINT_SUBNETS,
+        addresses: [
+          ...[plan.lab.resolverIp, plan.lab.authorityIp, ...plan.senders.map((s) => s.ip)].map(cidr),
+          ...plan.senders.map((s) => onLink(s.ip6)),
+        ],
+        routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
         resolver: plan.lab.resolverIp,
       },
       {
         host: "remote",
         addresses: [
           ...[plan.remote.resolverIp, plan.remote.authorityIp, plan.remote.mtaIp].map(cidr),
-          ...plan.cases.map((c) => `${c.upstreamIp ?? c.endpointIp}/24`),
-          ...plan.cases.filter((c) => c.backupIp).map((c) => `${c.backupIp}/24`),
+          ...plan.cases.map((c) => onLink(c.upstreamIp ?? c.endpointIp)),
+          ...plan.cases.filter((c) => c.backupIp).map((c) => onLink(c.backupIp!)),
         ],
+        routes: [WORLD_SUBNET6],
         resolver: plan.remote.resolverIp,
       },
       { host: "mua", addresses: [cidr(plan.muaIp)], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
@@ -164,7 +175,7 @@ export async function upNetnsWorld(
         ? [
             {
               host: "attacker",
-              addresses: plan.cases.filter((c) => c.upstreamIp).map((c) => `${c.endpointIp}/24`),
+              addresses: plan.cases.filter((c) => c.upstreamIp).map((c) => onLink(c.endpointIp)),
               routes: [WORLD_SUBNET, ...ENDPOINT_SUBNETS],
             },
           ]
