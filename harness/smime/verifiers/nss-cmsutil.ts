@@ -1,6 +1,6 @@
 // NSS, the library Thunderbird verifies S/MIME with: `cmsutil -D` on the detached signature and
 // the signed body part, against a fresh NSS database (certutil, package libnss3-tools) that holds
-// only the trusted certificate.
+// only the trusted certificate. Each fresh database is a copy of one empty database per process.
 //
 // NSS trust flags express every SMIMEA usage: a CA certificate (a root, or an intermediate as a
 // DANE-TA anchor) gets ",C," (a trusted CA for S/MIME), an end-entity certificate gets ",P,"
@@ -11,11 +11,13 @@
 // a certificate problem, a second database that trusts the message's own certificates as peers
 // tells which it is: GoodSignature there means "untrusted", DigestMismatch or BadSignature
 // "invalid".
-import { mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   detachedFiles,
   isCaCertificate,
+  type Step,
   Transcript,
   workFiles,
   type Verifier,
@@ -65,12 +67,30 @@ interface DbCert {
   flags: string;
 }
 
-/** A new NSS database (sql:, empty password) holding these certificates with these trust flags. */
+/** An empty NSS database (sql:, empty password), made by `certutil -N` in the first transcript
+ *  that needs one, once per process. Each verification copies it: a certutil -N per database was
+ *  about a process (~40 ms of a core) per S/MIME cell. */
+let emptyDatabase: Promise<string | Step> | undefined;
+
+function emptyDatabaseFor(t: Transcript): Promise<string | Step> {
+  emptyDatabase ??= (async () => {
+    const path = mkdtempSync(join(tmpdir(), "nccoe-nssdb-"));
+    process.once("exit", () => rmSync(path, { recursive: true, force: true }));
+    const created = await t.run(["certutil", "-N", "-d", `sql:${path}`, "--empty-password"]);
+    return created.exitCode === 0 ? path : created;
+  })();
+  return emptyDatabase;
+}
+
+/** A new NSS database (a copy of the empty one) holding these certificates with these trust flags. */
 async function newDatabase(t: Transcript, path: string, certs: DbCert[]): Promise<string | VerifierResult> {
-  mkdirSync(path, { recursive: true });
+  const empty = await emptyDatabaseFor(t);
+  if (typeof empty !== "string") {
+    emptyDatabase = undefined; // the next verification tries again, in its own transcript
+    return t.result("error", `certutil -N failed: ${empty.stderr.trim()}`, empty);
+  }
+  cpSync(empty, path, { recursive: true });
   const db = `sql:${path}`;
-  const created = await t.run(["certutil", "-N", "-d", db, "--empty-password"]);
-  if (created.exitCode !== 0) return t.result("error", `certutil -N failed: ${created.stderr.trim()}`, created);
   for (const c of certs) {
     const added = await t.run(["certutil", "-A", "-d", db, "-n", c.nickname, "-t", c.flags, "-a", "-i", c.pem]);
     if (added.exitCode !== 0) return t.result("error", `certutil -A failed: ${added.stderr.trim()}`, added);
