@@ -2,14 +2,14 @@
 // "lmtp(bob@x)<pid><session>: Info: msgid=<token@lab.test>: saved mail to INBOX"
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MdaObserver } from "../../harness/observe/observation.ts";
+import { detachedCopy, type MdaObserver } from "../../harness/observe/observation.ts";
 import type { FetchReply } from "../../harness/mua/protocol.ts";
 
 export function savedOf(log: string, messageId: string): string | undefined {
   const at = log.indexOf(`msgid=${messageId}: saved mail to`);
   if (at < 0) return undefined;
   const end = log.indexOf("\n", at);
-  return log.slice(log.lastIndexOf("\n", at) + 1, end < 0 ? undefined : end);
+  return detachedCopy(log.slice(log.lastIndexOf("\n", at) + 1, end < 0 ? undefined : end));
 }
 
 /** The message in the user's Maildir, where templates/dovecot.conf puts it (home

@@ -5,7 +5,12 @@
 //   <id> => bob@d R=dnslookup T=remote_smtp H=mx.d DS [198.51.100.1] X=TLS1.3:...:256 CV=dane DN="CN=mx.d" K C="250 ..." DT=0.8s
 // and a DANE mismatch defers, after a "DANE attempt failed" line of the transport process:
 //   <id> == bob@d R=dnslookup T=remote_smtp defer (-37) H=mx.d DS [198.51.100.2] DT=0.5s: TLS session: (certificate verification failed): ...
-import type { MtaDeliveryLog, MtaObserver, ObservedTls } from "../../harness/observe/observation.ts";
+import {
+  detachedCopy,
+  type MtaDeliveryLog,
+  type MtaObserver,
+  type ObservedTls,
+} from "../../harness/observe/observation.ts";
 
 const FINAL: Record<string, MtaDeliveryLog["status"]> = { "=>": "sent", "==": "deferred", "**": "bounced" };
 const VERIFY_FAILED = /certificate verification failed|DANE attempt failed/i;
@@ -25,7 +30,7 @@ function linesOf(log: string, queueId: string): Line[] {
     const start = log.lastIndexOf("\n", hit) + 1;
     const nl = log.indexOf("\n", hit);
     const end = nl < 0 ? log.length : nl;
-    const raw = log.slice(start, end);
+    const raw = detachedCopy(log.slice(start, end));
     hit = nl < 0 ? -1 : log.indexOf(marker, end);
     const at = raw.indexOf(marker);
     const text = raw.slice(at + marker.length).trimEnd();

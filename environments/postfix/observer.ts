@@ -2,7 +2,12 @@
 // Sender: "<QID>: to=<..>, relay=.., status=sent|deferred|bounced (reason)", and the TLS line
 // ("Verified|Trusted|Untrusted|Anonymous TLS connection established to ...") from the same smtp process.
 // Receiver: the cleanup line with the message-id, and whether its smtpd session had entered TLS.
-import type { MtaDeliveryLog, MtaObserver, ObservedTls } from "../../harness/observe/observation.ts";
+import {
+  detachedCopy,
+  type MtaDeliveryLog,
+  type MtaObserver,
+  type ObservedTls,
+} from "../../harness/observe/observation.ts";
 
 const PID = /postfix\/(\w+)\[(\d+)\]: (.*)$/;
 
@@ -42,17 +47,17 @@ function parseInto(out: Parsed, text: string): void {
 const cache = new Map<string, { length: number; parsed: Parsed }>();
 
 function parse(log: string): Parsed {
-  const key = log.slice(0, log.indexOf("\n") + 1);
+  const key = detachedCopy(log.slice(0, log.indexOf("\n") + 1));
   const c = cache.get(key);
   if (c && log.length >= c.length && log.charCodeAt(c.length - 1) === 10) {
     if (log.length > c.length) {
-      parseInto(c.parsed, log.slice(c.length));
+      parseInto(c.parsed, detachedCopy(log.slice(c.length)));
       c.length = log.length;
     }
     return c.parsed;
   }
   const parsed: Parsed = { lines: [], byQueueId: new Map(), byMessageId: new Map() };
-  parseInto(parsed, log);
+  parseInto(parsed, detachedCopy(log));
   // Only whole lines are cached, so an appended chunk always starts a new line.
   const end = log.lastIndexOf("\n") + 1;
   if (key && end === log.length) cache.set(key, { length: log.length, parsed });
