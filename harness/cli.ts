@@ -7,6 +7,7 @@ import { commandDown, commandRun, commandUp } from "./cli/commands.ts";
 import { formatPlan } from "./cli/list.ts";
 import { loadAll } from "./cli/load-all.ts";
 import { isStopping } from "./os/teardown.ts";
+import { closeLauncher } from "./os/exec.ts";
 
 const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -33,8 +34,9 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    // Let stdout drain, then exit; on a signal, the handler exits once teardown is done.
-    if (!isStopping()) process.stdout.write("", () => process.exit(code));
+    // End the launcher, let stdout drain, then exit; on a signal, the handler exits once
+    // teardown is done.
+    if (!isStopping()) void closeLauncher().then(() => process.stdout.write("", () => process.exit(code)));
   },
   (e: unknown) => {
     if (isStopping()) return;

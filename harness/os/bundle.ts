@@ -85,9 +85,13 @@ let ready: Promise<void> | undefined;
 
 /** Every bundle made and current; once per process (a few ms when nothing changed). */
 export function ensureBundles(repoRoot: string): Promise<void> {
-  ready ??= Promise.all(
-    (Object.keys(BUNDLED) as BundleName[]).map((n) => (isFresh(repoRoot, n) ? undefined : make(repoRoot, n))),
-  ).then(() => undefined);
+  const stale = (Object.keys(BUNDLED) as BundleName[]).filter((n) => !isFresh(repoRoot, n));
+  ready ??= Promise.all(stale.map((n) => make(repoRoot, n)))
+    // esbuild's build() keeps a service process; ended here, it does not outlive the harness.
+    .finally(async () => {
+      if (stale.length) (await import("esbuild")).stop();
+    })
+    .then(() => undefined);
   ready.catch(() => (ready = undefined)); // a failure is reported to every caller; the next call tries again
   return ready;
 }

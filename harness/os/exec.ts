@@ -68,6 +68,22 @@ function launcherProcess(): ChildProcess | undefined {
   }
 }
 
+/** Ends the launcher and waits (a second at most) until it is gone: otherwise it outlived the
+ *  harness by a moment, and a caller that waits for the harness's whole process group found it
+ *  left behind. */
+export function closeLauncher(): Promise<void> {
+  const l = launcher;
+  if (!l?.connected) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, 1000);
+    l.once("exit", () => {
+      clearTimeout(t);
+      resolve();
+    });
+    l.disconnect(); // the launcher exits when its channel closes
+  });
+}
+
 /** An idle launcher must not keep the harness alive. */
 function setRef(c: ChildProcess, on: boolean): void {
   const channel = (c as unknown as { channel?: { ref(): void; unref(): void } }).channel;
