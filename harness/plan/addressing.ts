@@ -36,10 +36,13 @@ export function senderAddr(index: number): string {
   return addr(HOST_NUMBERS.lab.mta + index);
 }
 
-/** A sending MTA's IPv6 source address: its IPv4 host number, written in the last group. */
+/** A host's IPv6 address: its IPv4 host number, written in the last group. */
+export const addr6 = (n: number): string => `fd00:0:0:2::${n}`;
+
+/** A sending MTA's IPv6 source address. */
 export function senderAddr6(index: number): string {
   if (index >= MAX_SENDERS) throw new Error(`more than ${MAX_SENDERS} sender MTAs in one world`);
-  return `fd00:0:0:2::${HOST_NUMBERS.lab.mta + index}`;
+  return addr6(HOST_NUMBERS.lab.mta + index);
 }
 
 export const MAX_IPV6_CASES = 0xfffe;

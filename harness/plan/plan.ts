@@ -5,6 +5,7 @@ import type { Manifest } from "../schema/manifest.ts";
 import type { Case, Expectation, Profile, Scenario } from "../schema/scenario.ts";
 import {
   addr,
+  addr6,
   caseLabel,
   endpointAddr,
   endpointAddr6,
@@ -97,6 +98,8 @@ export interface WorldPlan {
   rootServerIp: string;
   rootServerHost: string;
   muaIp: string;
+  /** The mail client's IPv6 address: its cleartext canary may go to an IPv6-only MX host. */
+  muaIp6: string;
   lab: SitePlan;
   remote: SitePlan;
   senders: SenderPlan[];
@@ -301,6 +304,7 @@ export function planWorlds(scenarios: Scenario[], manifests: Map<string, Manifes
       rootServerIp: addr(HOST_NUMBERS.rootServer),
       rootServerHost: "ns.nic.test",
       muaIp: addr(HOST_NUMBERS.mua),
+      muaIp6: addr6(HOST_NUMBERS.mua),
       lab,
       remote: site("remote", REMOTE_ZONE, HOST_NUMBERS.remote),
       senders,

@@ -28,7 +28,7 @@ export interface CaptureVerdict {
 export async function sendCanary(world: StartedWorld): Promise<{ token: string; error?: string }> {
   const token = `canary${randomBytes(12).toString("hex")}`;
   // To a case's own receiver address: the canary proves the capture sees the case traffic.
-  const target = world.plan.cases.find((c) => !isIpv6(c.endpointIp));
+  const target = world.plan.cases[0];
   const domain = target?.domain;
   try {
     if (!world.mua || !domain) throw new Error("no mail client or no case domain");

@@ -48,7 +48,12 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
       routes: [WORLD_SUBNET6],
       resolver: plan.remote.resolverIp,
     },
-    { host: "mua", addresses: [plan.muaIp], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
+    {
+      host: "mua",
+      addresses: [plan.muaIp, plan.muaIp6],
+      routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
+      resolver: plan.lab.resolverIp,
+    },
     // The on-path attacker: a docker address of its own, plus the receiver addresses it took over.
     ...(plan.cases.some((c) => c.upstreamIp)
       ? [

@@ -169,7 +169,12 @@ export async function upNetnsWorld(
         routes: [WORLD_SUBNET6],
         resolver: plan.remote.resolverIp,
       },
-      { host: "mua", addresses: [cidr(plan.muaIp)], routes: ENDPOINT_SUBNETS, resolver: plan.lab.resolverIp },
+      {
+        host: "mua",
+        addresses: [cidr(plan.muaIp), onLink(plan.muaIp6)],
+        routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
+        resolver: plan.lab.resolverIp,
+      },
       // The on-path attacker has taken over the receiver addresses of the attack cases.
       ...(plan.cases.some((c) => c.upstreamIp)
         ? [
