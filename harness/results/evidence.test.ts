@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { digAnswers } from "./evidence.ts";
+import { cellZoneFiles, digAnswers } from "./evidence.ts";
 
 // dig +multiline with several queries: one header, then one ";; Got answer:" block per answer; a
 // query that timed out leaves only an error line.
@@ -43,5 +43,39 @@ describe("the DNS records a cell's evidence shows", () => {
     expect(a.get("_25._tcp.mx.a.remote.test. TLSA")).toMatch(/^;; Got answer:[^]*TLSA 3 1 1[^]*rcvd: 280\n$/);
     expect(a.get("a.remote.test. MX")).not.toContain("TLSA 3 1 1");
     expect(a.has("_25._tcp.mx.b.remote.test. TLSA")).toBe(false);
+  });
+});
+
+describe("the zones a cell's evidence links", () => {
+  const files = [
+    "root.zone.signed",
+    "test.zone.signed",
+    "lab.test.zone.signed",
+    "lab.test.zone",
+    "remote.test.zone.signed",
+    "dns-faults-no-ds.remote.test.zone.signed",
+    "dns-faults-cname-mx.remote.test.zone.signed",
+    "_tcp.mx.dns-faults-tlsa-servfail.remote.test.zone.signed",
+    "dns-faults-tlsa-servfail.remote.test.zone.signed",
+    "_smimecert.smime-encrypt-recipient-bogus.remote.test.zone.signed",
+    "smime-smimea-bogus.lab.test.zone.signed",
+  ];
+
+  it("takes the zones on the way to the cell's domains and those below its own, not other cases'", () => {
+    expect(cellZoneFiles(files, { domain: "dns-faults-tlsa-servfail.remote.test" })).toEqual([
+      "root.zone.signed",
+      "test.zone.signed",
+      "lab.test.zone.signed",
+      "remote.test.zone.signed",
+      "_tcp.mx.dns-faults-tlsa-servfail.remote.test.zone.signed",
+      "dns-faults-tlsa-servfail.remote.test.zone.signed",
+    ]);
+    // An S/MIME case: the recipient's SMIMEA child zone, and the sender's own lab domain.
+    expect(cellZoneFiles(files, { domain: "smime-smimea-bogus.remote.test" })).toContain(
+      "smime-smimea-bogus.lab.test.zone.signed",
+    );
+    expect(cellZoneFiles(files, { domain: "smime-encrypt-recipient-bogus.remote.test" })).toContain(
+      "_smimecert.smime-encrypt-recipient-bogus.remote.test.zone.signed",
+    );
   });
 });

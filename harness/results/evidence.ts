@@ -11,6 +11,7 @@ import { caseLabel } from "../plan/addressing.ts";
 import type { CasePlan } from "../plan/plan.ts";
 import { caseNames } from "../world/case-zones.ts";
 import { hasOwnZone } from "../world/world-files.ts";
+import { smimeSenderDomain } from "../world/smime-users.ts";
 
 /** The tokens that mark a cell's lines in any daemon's log. */
 export function cellNeedles(run: CellRun): string[] {
@@ -22,6 +23,18 @@ export function cellNeedles(run: CellRun): string[] {
     run.cell.recipient,
     ...(obs?.queueId ? [obs.queueId] : []),
   ];
+}
+
+/** The world's signed zone files that a cell's lookups can touch: each zone at or above its mail
+ *  domain or its S/MIME sender's domain (the root, test, remote.test, lab.test, ...), and each
+ *  zone below its mail domain (a DNS-fault case's own zones, an SMIMEA child zone). Pure. */
+export function cellZoneFiles(files: string[], cp: Pick<CasePlan, "domain">): string[] {
+  const zoneOf = (f: string) => (f === "root.zone.signed" ? "" : f.replace(/\.zone\.signed$/, ""));
+  const names = [cp.domain, smimeSenderDomain(cp)];
+  const atOrAbove = (z: string, n: string) => z === "" || n === z || n.endsWith(`.${z}`);
+  return files
+    .filter((f) => f.endsWith(".zone.signed"))
+    .filter((f) => names.some((n) => atOrAbove(zoneOf(f), n)) || zoneOf(f).endsWith(`.${cp.domain}`));
 }
 
 export function evidenceDirOf(runDir: string, cellId: string): { abs: string; rel: string } {
@@ -91,6 +104,14 @@ export async function captureServedRecords(world: StartedWorld): Promise<Map<str
 
 const CONFIG = /\.(cf|conf|xml|lua)$/;
 export const isLog = (f: string) => /log$/.test(f);
+
+/** A world's zone folder, listed once: every cell of the world asks. */
+const zoneListings = new Map<string, string[]>();
+function zoneFiles(zonesDir: string): string[] {
+  let files = zoneListings.get(zonesDir);
+  if (!files) zoneListings.set(zonesDir, (files = readdirSync(zonesDir)));
+  return files;
+}
 
 function linkOrCopy(from: string, to: string): void {
   try {
@@ -164,11 +185,11 @@ export function writeCellEvidence(
   if (world.pki) linkOrCopy(world.pki.caFile, join(dir, "local-ca-root.pem"));
   if (run.observed?.delivered?.source)
     writeFileSync(join(dir, "message-as-delivered.eml"), run.observed.delivered.source);
-  // The zones as served: hard links, since hundreds of cells share the same files.
+  // The zones as served that this cell's lookups touch: hard links, since cells share the files
+  // (every zone of the world, in every cell, was some 15 000 links a world).
   const zonesDir = join(world.opts.worldDir, "zones");
   mkdirSync(join(dir, "zones"), { recursive: true });
-  for (const f of readdirSync(zonesDir).filter((f) => f.endsWith(".signed")))
-    linkOrCopy(join(zonesDir, f), join(dir, "zones", f));
+  for (const f of cellZoneFiles(zoneFiles(zonesDir), cp)) linkOrCopy(join(zonesDir, f), join(dir, "zones", f));
   linkOrCopy(join(world.opts.worldDir, "trust-anchor.ds"), join(dir, "zones", "trust-anchor.ds"));
   const needles = cellNeedles(run);
   for (const inst of world.instances) {

@@ -22,7 +22,7 @@ export interface SmimeCaseUsers {
 }
 
 /** The lab address that signs a case's mail: in the case's own lab domain, "<label>.lab.test". */
-export const smimeSenderDomain = (cp: CasePlan) => `${cp.domain.split(".")[0]}.${LAB_ZONE}`;
+export const smimeSenderDomain = (cp: Pick<CasePlan, "domain">) => `${cp.domain.split(".")[0]}.${LAB_ZONE}`;
 
 /** `rsa`: four RSA keys shared by every case's users (the world's leaf keys), each case's four
  *  roles on four different keys: making a fresh RSA key for every user cost seconds of bring-up.
