@@ -7,7 +7,7 @@ import type { CellRun } from "../run/run-cell.ts";
 import { describeExpectation } from "../judge/judge.ts";
 import { describeObservation } from "../observe/observation.ts";
 import { tlsaOwner } from "../world/tlsa.ts";
-import { caseLabel } from "../plan/addressing.ts";
+import { addressRecordType, caseLabel } from "../plan/addressing.ts";
 import type { CasePlan } from "../plan/plan.ts";
 import { caseNames } from "../world/case-zones.ts";
 import { hasOwnZone } from "../world/world-files.ts";
@@ -60,13 +60,14 @@ export function digAnswers(out: string): Map<string, string> {
   return answers;
 }
 
-/** What to ask about a case: its TLSA owner(s) and MX; with its own zones, the MX host's A too. */
+/** What to ask about a case: its TLSA owner(s) and MX; with its own zones, the MX host's A (or
+ *  AAAA) too. */
 function servedQueries(cp: CasePlan): [string, string][] {
   const q: [string, string][] = [[tlsaOwner(cp.mxHost), "TLSA"]];
   if (hasOwnZone(cp)) {
     const n = caseNames(cp);
     if (n.tlsaOwner !== q[0]![0]) q.push([n.tlsaOwner, "TLSA"]);
-    q.push([cp.mxHost, "A"]);
+    q.push([cp.mxHost, addressRecordType(cp.endpointIp)]);
   }
   q.push([cp.domain, "MX"]);
   return q;
