@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { createECDH } from "node:crypto";
+import { createECDH, type JsonWebKey } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ldnsDsLine, ldnsKeyLine, ldnsPrivateFile, newLdnsKey } from "./ldns-keys.ts";
+import { freshEcKey, ldnsDsLine, ldnsKeyLine, ldnsPrivateFile, newLdnsKey, zskTag } from "./ldns-keys.ts";
+import { keyTag, type DnskeyRR } from "./dnskey.ts";
 
 const haveLdns = (() => {
   try {
@@ -68,5 +69,49 @@ describe.skipIf(!haveLdns)("ECDSA P-256 keys in ldns's key files", () => {
     for (const k of [ksk, zsk]) expect(signed).toContain(k.dnskey.rdata[3]);
     const v = execFileSync("ldns-verify-zone", ["z.signed"], { cwd: dir, encoding: "utf8" });
     expect(v).toContain("Zone is verified and complete");
+  });
+
+  it("never pairs a KSK with a ZSK of its tag minus one: ldns-signzone would drop the KSK", () => {
+    // Two keys whose tags as ZSKs are equal (found among a few hundred: the birthday bound).
+    const owner = "clash.test.";
+    const seen = new Map<number, { rr: DnskeyRR; d: Buffer; jwk: JsonWebKey }>();
+    let pair: { rr: DnskeyRR; d: Buffer; jwk: JsonWebKey }[] | undefined;
+    while (!pair) {
+      const jwk = freshEcKey();
+      const pub = Buffer.concat([Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
+      const k = {
+        rr: { owner, rdata: ["256", "3", "13", pub.toString("base64")] },
+        d: Buffer.from(jwk.d!, "base64url"),
+        jwk,
+      };
+      const other = seen.get(zskTag(k.rr));
+      if (other) pair = [other, k];
+      else seen.set(zskTag(k.rr), k);
+    }
+    const [kskKey, zskKey] = pair;
+    const ksk = { ...kskKey!.rr, rdata: ["257", ...kskKey!.rr.rdata.slice(1)] };
+    expect(keyTag(ksk)).toBe((keyTag(zskKey!.rr) + 1) & 0xffff);
+    const base = (rr: DnskeyRR, d: Buffer) => {
+      const b = `K${owner}+013+${String(keyTag(rr)).padStart(5, "0")}`;
+      writeFileSync(join(dir, `${b}.key`), ldnsKeyLine(rr) + "\n");
+      writeFileSync(join(dir, `${b}.private`), ldnsPrivateFile(d));
+      return b;
+    };
+    writeFileSync(
+      join(dir, "c.zone"),
+      `$ORIGIN ${owner}\n${owner} 300 IN SOA ns. h. 1 300 60 86400 60\n${owner} 300 IN NS ns.test.\n`,
+    );
+    const args = ["-o", owner, "-f", "c.signed", "c.zone", base(zskKey!.rr, zskKey!.d), base(ksk, kskKey!.d)];
+    execFileSync("ldns-signzone", args, { cwd: dir });
+    // What ldns-signzone does with such a pair: the KSK's DNSKEY is not in the zone.
+    expect(readFileSync(join(dir, "c.signed"), "utf8")).not.toContain(ksk.rdata[3]);
+
+    // What newLdnsKey does instead: offered the clashing key for the ZSK, it makes another.
+    const pairDir = mkdtempSync(join(dir, "pair-"));
+    const kskMade = newLdnsKey(pairDir, owner, true, undefined, () => kskKey!.jwk);
+    const offered = [zskKey!.jwk, freshEcKey()];
+    const zskMade = newLdnsKey(pairDir, owner, false, kskMade, () => offered.shift()!);
+    expect(offered).toEqual([]);
+    expect(zskTag(zskMade.dnskey)).not.toBe(zskTag(kskMade.dnskey));
   });
 });

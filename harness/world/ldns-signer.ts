@@ -25,7 +25,8 @@ const signing = new Limiter(4);
 /** A fresh ECDSA P-256 KSK and ZSK for `zone`, their files in `dir`. */
 export function newLdnsKeys(dir: string, zone: string): LdnsKeys {
   const origin = zone === "." ? "." : `${zone}.`;
-  return { ksk: newLdnsKey(dir, origin, true), zsk: newLdnsKey(dir, origin, false) };
+  const ksk = newLdnsKey(dir, origin, true);
+  return { ksk, zsk: newLdnsKey(dir, origin, false, ksk) };
 }
 
 /** Sign `zone` (text already in dir/<file>) with a fresh ECDSA P-256 KSK and ZSK, or with the
