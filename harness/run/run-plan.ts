@@ -16,8 +16,9 @@ import { sendCanary, settleFromCapture } from "./capture-check.ts";
 import { Limiter, mapWith } from "./limiter.ts";
 
 /** Cells in flight at once, over all worlds that are up: enough to keep two cores busy, few
- *  enough that a slow daemon shows up as slow rather than as a pile of time-outs. */
-const CELL_CONCURRENCY = Number(process.env.NCCOE_CELL_CONCURRENCY ?? 32);
+ *  enough that a slow daemon shows up as slow rather than as a pile of time-outs. With 16 a full
+ *  run took 109.8 s, with 32 118.1 s (farm-bench, 3 interleaved pairs, each 0.93-0.96). */
+const CELL_CONCURRENCY = Number(process.env.NCCOE_CELL_CONCURRENCY ?? 16);
 /** Worlds running cells at once (netns; NCCOE_WORLD_CONCURRENCY). One by default: the cells keep
  *  both cores busy, and a second world only competed for them (a full run took 256 s with two
  *  up at once, 238 s with one). Yet the next world comes up while the last one settles its
