@@ -2,7 +2,7 @@
 // A body token found in these bytes crossed the wire in cleartext. A canary message sent in
 // cleartext on purpose proves, for every world, that the capture would see such a leak.
 import { readFileSync } from "node:fs";
-import { canonicalIp, ENDPOINT_SUBNET6, ENDPOINT_SUBNETS } from "../plan/addressing.ts";
+import { ALL_ENDPOINT_SUBNETS, canonicalIp } from "../plan/addressing.ts";
 
 export interface CaptureScan {
   bytes: number;
@@ -85,5 +85,5 @@ export function droppedPackets(tcpdumpLog: string): number | undefined {
 /** The tcpdump filter: the MTA-to-MTA hop only (the receiver's own address and every case
  *  address, IPv6 ones included), not the client's cleartext submission to the lab MTAs. */
 export function smtpHopFilter(receiverIp: string): string {
-  return `tcp port 25 and (host ${receiverIp} or net ${[...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6].join(" or net ")})`;
+  return `tcp port 25 and (host ${receiverIp} or net ${ALL_ENDPOINT_SUBNETS.join(" or net ")})`;
 }

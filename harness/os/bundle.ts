@@ -83,15 +83,20 @@ async function make(repoRoot: string, name: BundleName): Promise<void> {
 
 let ready: Promise<void> | undefined;
 
+async function makeStale(repoRoot: string): Promise<void> {
+  const stale = (Object.keys(BUNDLED) as BundleName[]).filter((n) => !isFresh(repoRoot, n));
+  if (stale.length === 0) return;
+  try {
+    await Promise.all(stale.map((n) => make(repoRoot, n)));
+  } finally {
+    // esbuild's build() keeps a service process; ended here, it does not outlive the harness.
+    await (await import("esbuild")).stop();
+  }
+}
+
 /** Every bundle made and current; once per process (a few ms when nothing changed). */
 export function ensureBundles(repoRoot: string): Promise<void> {
-  const stale = (Object.keys(BUNDLED) as BundleName[]).filter((n) => !isFresh(repoRoot, n));
-  ready ??= Promise.all(stale.map((n) => make(repoRoot, n)))
-    // esbuild's build() keeps a service process; ended here, it does not outlive the harness.
-    .finally(async () => {
-      if (stale.length) (await import("esbuild")).stop();
-    })
-    .then(() => undefined);
+  ready ??= makeStale(repoRoot);
   ready.catch(() => (ready = undefined)); // a failure is reported to every caller; the next call tries again
   return ready;
 }

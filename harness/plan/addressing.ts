@@ -8,6 +8,8 @@ export const WORLD_PREFIX_LEN = 24;
 export const ENDPOINT_SUBNETS = ["198.51.100.0/24", "203.0.113.0/24"];
 export const WORLD_SUBNET6 = "fd00:0:0:2::/64";
 export const ENDPOINT_SUBNET6 = "fd00:0:0:100::/64";
+/** Every prefix a case's receiver address comes from, IPv4 and IPv6. */
+export const ALL_ENDPOINT_SUBNETS = [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6];
 
 /** Fixed host numbers inside the world subnet. Every world has its own namespaces, so worlds reuse them. */
 export const HOST_NUMBERS = {

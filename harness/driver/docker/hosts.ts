@@ -5,14 +5,16 @@ import type { WorldPlan } from "../../plan/plan.ts";
 import type { HostName } from "../../world/instances.ts";
 import {
   addr,
-  ENDPOINT_SUBNET6,
+  ALL_ENDPOINT_SUBNETS,
   ENDPOINT_SUBNETS,
   HOST_NUMBERS,
+  isIpv6,
   onLink,
   WORLD_SUBNET6,
 } from "../../plan/addressing.ts";
 import { runOk } from "../../os/exec.ts";
 import { dockerClient } from "./engine.ts";
+import { eth0Addresses, eth0Routes } from "../netns/network.ts";
 
 export interface HostSpec {
   host: HostName;
@@ -32,7 +34,7 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
         ...plan.senders.map((s) => s.ip),
         ...plan.senders.map((s) => s.ip6),
       ],
-      routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
+      routes: ALL_ENDPOINT_SUBNETS,
       resolver: plan.lab.resolverIp,
     },
     {
@@ -51,7 +53,7 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
     {
       host: "mua",
       addresses: [plan.muaIp, plan.muaIp6],
-      routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
+      routes: ALL_ENDPOINT_SUBNETS,
       resolver: plan.lab.resolverIp,
     },
     // The on-path attacker: a docker address of its own, plus the receiver addresses it took over.
@@ -75,14 +77,10 @@ export function hostSpecs(plan: WorldPlan): HostSpec[] {
 export async function addAddresses(containerId: string, h: HostSpec): Promise<number> {
   const docker = (await dockerClient()).container.dockerode;
   const pid = (await docker.getContainer(containerId).inspect()).State.Pid;
-  const batch = [
-    // IPv6 without duplicate address detection: the address is usable at once.
-    ...h.addresses.slice(1).map((a) => `addr add ${onLink(a)} dev eth0${a.includes(":") ? " nodad" : ""}`),
-    ...(h.routes ?? []).map((r) => `route replace ${r} dev eth0 scope link`),
-  ];
+  const batch = [...eth0Addresses(h.addresses.slice(1).map(onLink)), ...eth0Routes(h.routes ?? [])];
   // Docker turns IPv6 off in a container on a network without it; the world's own fd00::
-  // addresses need it on.
-  if (batch.some((l) => l.includes(":")))
+  // addresses and routes need it on.
+  if ([...h.addresses, ...(h.routes ?? [])].some(isIpv6))
     await runOk(["nsenter", "-t", String(pid), "-n", "sysctl", "-q", "-w", "net.ipv6.conf.eth0.disable_ipv6=0"]);
   if (batch.length)
     await runOk(["nsenter", "-t", String(pid), "-n", "ip", "-batch", "-"], { input: batch.join("\n") + "\n" });

@@ -5,6 +5,7 @@ import { runOk, run } from "../../os/exec.ts";
 import { waitGone } from "../daemon.ts";
 import { checkNotStopping } from "../../os/teardown.ts";
 import { hubVethName, nsName } from "./names.ts";
+import { isIpv6 } from "../../plan/addressing.ts";
 
 export interface HostNet {
   host: string; // short name, e.g. "lab"
@@ -51,10 +52,9 @@ export async function createNetwork(net: Network): Promise<Network> {
   const hostBatch = (h: HostNet) => [
     "link set lo up",
     "link set eth0 addrgenmode none",
-    // IPv6 without duplicate address detection: the address is usable at once.
-    ...h.addresses.map((a) => `addr add ${a} dev eth0${a.includes(":") ? " nodad" : ""}`),
+    ...eth0Addresses(h.addresses),
     "link set eth0 up",
-    ...(h.routes ?? []).map((r) => `route replace ${r} dev eth0 scope link`),
+    ...eth0Routes(h.routes ?? []),
   ];
   const hub = [
     "link set br0 addrgenmode none",
@@ -72,6 +72,15 @@ export async function createNetwork(net: Network): Promise<Network> {
   ]);
   return net;
 }
+
+/** `ip -batch` lines that put these addresses (CIDR) on eth0. IPv6 ones without duplicate address
+ *  detection: the address is usable at once. */
+export const eth0Addresses = (cidrs: string[]): string[] =>
+  cidrs.map((a) => `addr add ${a} dev eth0${isIpv6(a) ? " nodad" : ""}`);
+
+/** `ip -batch` lines that make these prefixes on-link over eth0 (reached across the bridge). */
+export const eth0Routes = (prefixes: string[]): string[] =>
+  prefixes.map((r) => `route replace ${r} dev eth0 scope link`);
 
 /** `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc: each host resolves through its own resolver. */
 function writeNetnsEtc(ns: string, resolver?: string): void {

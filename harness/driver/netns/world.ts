@@ -13,7 +13,7 @@ import { Daemon } from "../daemon.ts";
 import { own, release } from "../../os/teardown.ts";
 import { dig } from "../probes.ts";
 import {
-  ENDPOINT_SUBNET6,
+  ALL_ENDPOINT_SUBNETS,
   ENDPOINT_SUBNETS,
   onLink,
   WORLD_PREFIX_LEN,
@@ -156,7 +156,7 @@ export async function upNetnsWorld(
           ...[plan.lab.resolverIp, plan.lab.authorityIp, ...plan.senders.map((s) => s.ip)].map(cidr),
           ...plan.senders.map((s) => onLink(s.ip6)),
         ],
-        routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
+        routes: ALL_ENDPOINT_SUBNETS,
         resolver: plan.lab.resolverIp,
       },
       {
@@ -172,7 +172,7 @@ export async function upNetnsWorld(
       {
         host: "mua",
         addresses: [cidr(plan.muaIp), onLink(plan.muaIp6)],
-        routes: [...ENDPOINT_SUBNETS, ENDPOINT_SUBNET6],
+        routes: ALL_ENDPOINT_SUBNETS,
         resolver: plan.lab.resolverIp,
       },
       // The on-path attacker has taken over the receiver addresses of the attack cases.
